@@ -1,0 +1,251 @@
+//! One run: discover, load, build the models, run the rules, apply suppressions and
+//! configuration, and return the findings in a deterministic order.
+
+use std::collections::HashMap;
+use std::panic::AssertUnwindSafe;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::config::Settings;
+use crate::discover::{self, Kind};
+use crate::finding::{Finding, Location, Reported};
+use crate::model::{Origin, Project};
+use crate::registry::{self, RULES};
+use crate::rules::{Context, Rule};
+use crate::source::Span;
+use crate::spec::{self, DocStore, DocumentFacts};
+use crate::suppress;
+
+#[derive(Debug, Clone, Default)]
+pub struct CheckOptions {
+    /// Paths in reports are relative to this folder.
+    pub root: PathBuf,
+    pub paths: Vec<PathBuf>,
+    /// Rule ids or areas to run (empty: all).
+    pub select: Vec<String>,
+    /// Rule ids or areas not to run.
+    pub ignore: Vec<String>,
+}
+
+#[derive(Debug)]
+pub struct Outcome {
+    pub findings: Vec<Reported>,
+    pub files_checked: usize,
+    pub documents: usize,
+    pub elapsed: Duration,
+}
+
+fn matches_selector(selector: &str, id: &str) -> bool {
+    selector == "all"
+        || selector == id
+        || id
+            .strip_prefix(selector)
+            .is_some_and(|rest| rest.starts_with('/'))
+}
+
+pub fn validate_selectors(selectors: &[String]) -> Result<(), String> {
+    for s in selectors {
+        let known = s == "all"
+            || registry::doc_of(s).is_some()
+            || registry::AREAS.contains(&s.as_str())
+            || s == "archlint";
+        if !known {
+            return Err(format!(
+                "unknown rule or area `{s}` (run `archlint rules` for the list)"
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn enabled(options: &CheckOptions, settings: &Settings, id: &str) -> bool {
+    let selected =
+        options.select.is_empty() || options.select.iter().any(|s| matches_selector(s, id));
+    let ignored = options.ignore.iter().any(|s| matches_selector(s, id));
+    selected && !ignored && !settings.rule_off_everywhere(id)
+}
+
+fn load_file(
+    store: &DocStore,
+    options: &CheckOptions,
+    path: &PathBuf,
+    kind: Kind,
+) -> Option<DocumentFacts> {
+    match kind {
+        Kind::Structured => {
+            let source = match discover::read(&options.root, path) {
+                Ok(Some(source)) => source,
+                Ok(None) => return None,
+                Err(problem) => {
+                    return Some(DocumentFacts {
+                        problems: vec![problem],
+                        ..Default::default()
+                    })
+                }
+            };
+            if !spec::may_be_spec(&source.text) {
+                return None;
+            }
+            let parsed = store.insert(source);
+            spec::analyse_document(store, &parsed, 0)
+        }
+    }
+}
+
+/// Builds the project model from every file, in parallel; a panic while reading one
+/// file becomes a diagnostic for that file, not the end of the run.
+fn load(options: &CheckOptions, files: &[(PathBuf, Kind)]) -> (Project, usize) {
+    let store = DocStore::new(&options.root);
+    let loaded: Vec<(PathBuf, Option<DocumentFacts>)> = files
+        .par_iter()
+        .map(|(path, kind)| {
+            let facts = std::panic::catch_unwind(AssertUnwindSafe(|| load_file(&store, options, path, *kind)))
+                .unwrap_or_else(|_| {
+                    let source = std::sync::Arc::new(crate::source::SourceFile::new(
+                        spec::display_path(&options.root, path),
+                        path.clone(),
+                        String::new(),
+                    ));
+                    Some(DocumentFacts {
+                        problems: vec![spec::parse_error(
+                            Location::new(&source, Span::default()),
+                            "internal error while reading this file; it was skipped (please report this)",
+                        )],
+                        ..Default::default()
+                    })
+                });
+            (path.clone(), facts)
+        })
+        .collect();
+    let mut project = Project::default();
+    let mut documents = 0;
+    for (_, facts) in loaded {
+        let Some(facts) = facts else { continue };
+        project.load_problems.extend(facts.problems);
+        project.suppressions.extend(facts.suppressions);
+        if let Some(doc) = facts.document {
+            let index = project.api.documents.len();
+            project.api.documents.push(doc);
+            project
+                .api
+                .endpoints
+                .extend(facts.endpoints.into_iter().map(|mut e| {
+                    e.origin = Origin::Spec { document: index };
+                    e
+                }));
+            documents += 1;
+        }
+    }
+    (project, documents)
+}
+
+fn fingerprint(finding: &Finding, occurrence: usize) -> String {
+    let key = match &finding.anchor {
+        Some(anchor) => anchor.pointer.clone(),
+        None => finding
+            .location
+            .file
+            .line_text(finding.location.span.start)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" "),
+    };
+    let text = format!(
+        "{}\0{}\0{}\0{}",
+        finding.rule,
+        finding.location.path(),
+        key,
+        occurrence
+    );
+    format!("{:016x}", xxhash_rust::xxh3::xxh3_64(text.as_bytes()))
+}
+
+pub fn check(options: &CheckOptions, settings: &Settings) -> Outcome {
+    let started = Instant::now();
+    let discovery = discover::discover(&options.root, &options.paths, settings);
+    let files_checked = discovery.files.len();
+    let (mut project, documents) = load(options, &discovery.files);
+    project.load_problems.extend(discovery.problems);
+
+    let active: Vec<&Rule> = RULES
+        .iter()
+        .filter(|r| enabled(options, settings, r.id))
+        .collect();
+    let ctx = Context {
+        project: &project,
+        settings,
+    };
+    let mut findings: Vec<Finding> = active
+        .par_iter()
+        .flat_map_iter(|rule| (rule.check)(&ctx))
+        .collect();
+    findings.extend(
+        project
+            .load_problems
+            .iter()
+            .cloned()
+            .filter(|f| enabled(options, settings, f.rule)),
+    );
+
+    let is_enabled = |target: &str| {
+        RULES
+            .iter()
+            .any(|r| matches_selector(target, r.id) && enabled(options, settings, r.id))
+    };
+    let mut findings = suppress::apply(findings, &project.suppressions, &is_enabled);
+    findings.retain(|f| enabled(options, settings, f.rule));
+
+    let mut reported = grade(findings, settings);
+    reported.sort_by(|a, b| sort_key(a).cmp(&sort_key(b)));
+    Outcome {
+        findings: reported,
+        files_checked,
+        documents,
+        elapsed: started.elapsed(),
+    }
+}
+
+fn sort_key(r: &Reported) -> (&str, usize, usize, &str, &str) {
+    let f = &r.finding;
+    (
+        f.location.path(),
+        f.location.span.start,
+        f.location.span.end,
+        f.rule,
+        &f.message,
+    )
+}
+
+/// Applies configured levels (dropping `off`) and gives each finding its fingerprint.
+fn grade(findings: Vec<Finding>, settings: &Settings) -> Vec<Reported> {
+    let mut findings = findings;
+    findings.sort_by(|a, b| {
+        (a.location.path(), a.location.span, a.rule, &a.message).cmp(&(
+            b.location.path(),
+            b.location.span,
+            b.rule,
+            &b.message,
+        ))
+    });
+    let mut occurrences: HashMap<String, usize> = HashMap::new();
+    findings
+        .into_iter()
+        .filter_map(|f| {
+            let level = match settings.setting_for(f.rule, f.location.path()) {
+                Some(setting) => setting.level()?,
+                None => f.level.unwrap_or_else(|| registry::default_level(f.rule)),
+            };
+            let base = fingerprint(&f, 0);
+            let n = occurrences.entry(base.clone()).or_insert(0);
+            let fp = if *n == 0 { base } else { fingerprint(&f, *n) };
+            *n += 1;
+            Some(Reported {
+                finding: f,
+                level,
+                fingerprint: fp,
+            })
+        })
+        .collect()
+}

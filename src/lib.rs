@@ -1,0 +1,16 @@
+//! archlint: reviews a backend repository the way a senior backend architect would.
+//!
+//! Data flows one way: `discover` → `spec` (parse) → `model` → `rules` → `report`.
+
+pub mod cli;
+pub mod config;
+pub mod discover;
+pub mod engine;
+pub mod finding;
+pub mod model;
+pub mod registry;
+pub mod report;
+pub mod rules;
+pub mod source;
+pub mod spec;
+pub mod suppress;

@@ -1,0 +1,19 @@
+//! The facts rules read. Parsers and extractors fill them; rules never parse.
+
+pub mod api;
+pub mod path;
+
+pub use api::*;
+
+use crate::finding::Finding;
+use crate::suppress::Suppression;
+
+/// Everything archlint learned about the scanned repository.
+#[derive(Debug, Default)]
+pub struct Project {
+    pub api: ApiModel,
+    /// Suppression comments and `x-archlint-ignore` entries found while loading.
+    pub suppressions: Vec<Suppression>,
+    /// Problems met while reading input (`archlint/parse-error`).
+    pub load_problems: Vec<Finding>,
+}

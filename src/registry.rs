@@ -1,0 +1,144 @@
+//! The rule table. Adding a rule means adding its module, its page under `rules/`,
+//! and one line here; `tests/registry.rs` keeps the three and the README in step.
+
+use crate::finding::Level;
+use crate::rules::{api, ops, sec, Input, Rule};
+
+pub const AREAS: &[&str] = &["api", "sec", "db", "perf", "ops"];
+
+/// Diagnostics that are not rules but are graded and reported like them.
+pub const PARSE_ERROR_DOC: &str = include_str!("../rules/archlint/parse-error.md");
+pub const UNUSED_SUPPRESSION_DOC: &str = include_str!("../rules/archlint/unused-suppression.md");
+
+macro_rules! rule {
+    ($module:path, $id:literal, $level:ident, [$($input:ident),*]) => {{
+        use $module as m;
+        Rule {
+            id: $id,
+            default_level: Level::$level,
+            inputs: &[$(Input::$input),*],
+            doc: include_str!(concat!("../rules/", $id, ".md")),
+            check: m::check,
+        }
+    }};
+}
+
+pub static RULES: &[Rule] = &[
+    rule!(api::list_pagination, "api/list-pagination", Warning, [Spec]),
+    rule!(
+        api::unbounded_page_size,
+        "api/unbounded-page-size",
+        Info,
+        [Spec]
+    ),
+    rule!(api::create_status, "api/create-status", Warning, [Spec]),
+    rule!(
+        api::method_status_mismatch,
+        "api/method-status-mismatch",
+        Warning,
+        [Spec]
+    ),
+    rule!(
+        api::nonstandard_status,
+        "api/nonstandard-status",
+        Warning,
+        [Spec]
+    ),
+    rule!(
+        api::missing_error_responses,
+        "api/missing-error-responses",
+        Warning,
+        [Spec]
+    ),
+    rule!(
+        api::missing_success_response,
+        "api/missing-success-response",
+        Error,
+        [Spec]
+    ),
+    rule!(
+        api::error_schema_consistency,
+        "api/error-schema-consistency",
+        Info,
+        [Spec]
+    ),
+    rule!(api::versioning, "api/versioning", Warning, [Spec]),
+    rule!(api::path_naming, "api/path-naming", Info, [Spec]),
+    rule!(api::operation_docs, "api/operation-docs", Info, [Spec]),
+    rule!(
+        api::request_body_on_get,
+        "api/request-body-on-get",
+        Warning,
+        [Spec]
+    ),
+    rule!(sec::missing_auth, "sec/missing-auth", Warning, [Spec]),
+    rule!(
+        sec::undefined_security_scheme,
+        "sec/undefined-security-scheme",
+        Error,
+        [Spec]
+    ),
+    rule!(
+        sec::missing_rate_limit,
+        "sec/missing-rate-limit",
+        Warning,
+        [Spec]
+    ),
+    rule!(sec::unbounded_input, "sec/unbounded-input", Info, [Spec]),
+    rule!(
+        sec::insecure_transport,
+        "sec/insecure-transport",
+        Warning,
+        [Spec]
+    ),
+    rule!(
+        sec::weak_auth_scheme,
+        "sec/weak-auth-scheme",
+        Warning,
+        [Spec]
+    ),
+    rule!(
+        ops::missing_health_check,
+        "ops/missing-health-check",
+        Info,
+        [Spec]
+    ),
+];
+
+pub fn find(id: &str) -> Option<&'static Rule> {
+    RULES.iter().find(|r| r.id == id)
+}
+
+/// The documentation page of a rule or of one of the built-in diagnostics.
+pub fn doc_of(id: &str) -> Option<&'static str> {
+    match id {
+        crate::spec::PARSE_ERROR => Some(PARSE_ERROR_DOC),
+        crate::suppress::UNUSED_SUPPRESSION => Some(UNUSED_SUPPRESSION_DOC),
+        _ => find(id).map(|r| r.doc),
+    }
+}
+
+/// Level of the built-in diagnostics, and of rules without configuration.
+pub fn default_level(id: &str) -> Level {
+    match find(id) {
+        Some(r) => r.default_level,
+        None => Level::Info,
+    }
+}
+
+/// First paragraph after the `# title` line of a page, joined into one line.
+pub fn summary_of(doc: &str) -> String {
+    doc.lines()
+        .skip_while(|l| !l.starts_with("# "))
+        .skip(1)
+        .skip_while(|l| l.trim().is_empty())
+        .take_while(|l| !l.trim().is_empty())
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Where a rule's page lives in this repository.
+pub fn doc_path(id: &str) -> String {
+    format!("rules/{id}.md")
+}

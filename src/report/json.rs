@@ -1,0 +1,115 @@
+//! The JSON report, schema version 1 (documented in the README). Fields are only
+//! added within a version, never renamed or removed.
+
+use serde::Serialize;
+
+use super::Counts;
+use crate::finding::{Location, Reported};
+use crate::registry;
+use crate::source::LineCol;
+
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct Report<'a> {
+    version: u32,
+    tool: Tool,
+    findings: Vec<JsonFinding<'a>>,
+    summary: Summary,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    #[serde(flatten)]
+    counts: Counts,
+    files_checked: usize,
+    documents: usize,
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    rule: &'a str,
+    level: &'a str,
+    message: &'a str,
+    path: &'a str,
+    start: LineCol,
+    end: LineCol,
+    label: &'a str,
+    help: Option<&'a str>,
+    docs: String,
+    fingerprint: &'a str,
+    related: Vec<JsonRelated<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonRelated<'a> {
+    message: &'a str,
+    path: &'a str,
+    start: LineCol,
+    end: LineCol,
+}
+
+fn range(location: &Location) -> (LineCol, LineCol) {
+    let file = &location.file;
+    (
+        file.line_col(location.span.start),
+        file.line_col(location.span.end),
+    )
+}
+
+pub fn render(findings: &[Reported], files_checked: usize, documents: usize) -> String {
+    let report = Report {
+        version: SCHEMA_VERSION,
+        tool: Tool {
+            name: "archlint",
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        findings: findings
+            .iter()
+            .map(|r| {
+                let f = &r.finding;
+                let (start, end) = range(&f.location);
+                JsonFinding {
+                    rule: f.rule,
+                    level: r.level.as_str(),
+                    message: &f.message,
+                    path: f.location.path(),
+                    start,
+                    end,
+                    label: &f.label,
+                    help: f.help.as_deref(),
+                    docs: registry::doc_path(f.rule),
+                    fingerprint: &r.fingerprint,
+                    related: f
+                        .related
+                        .iter()
+                        .map(|rel| {
+                            let (start, end) = range(&rel.location);
+                            JsonRelated {
+                                message: &rel.message,
+                                path: rel.location.path(),
+                                start,
+                                end,
+                            }
+                        })
+                        .collect(),
+                }
+            })
+            .collect(),
+        summary: Summary {
+            counts: Counts::of(findings),
+            files_checked,
+            documents,
+        },
+    };
+    let mut text =
+        serde_json::to_string_pretty(&report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    text.push('\n');
+    text
+}

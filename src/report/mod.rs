@@ -1,0 +1,47 @@
+//! Reporters turn graded findings into text. They know no rule.
+
+pub mod human;
+pub mod json;
+
+use crate::finding::{Level, Reported};
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Counts {
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+}
+
+impl Counts {
+    pub fn of(findings: &[Reported]) -> Counts {
+        let mut c = Counts::default();
+        for f in findings {
+            match f.level {
+                Level::Error => c.errors += 1,
+                Level::Warning => c.warnings += 1,
+                Level::Info => c.infos += 1,
+            }
+        }
+        c
+    }
+}
+
+pub fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("{n} {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+/// The closing line of the human report; deterministic (timing goes to stderr).
+pub fn summary_line(counts: Counts, files: usize, documents: usize) -> String {
+    format!(
+        "{}, {}, {} in {} ({})",
+        plural(counts.errors, "error"),
+        plural(counts.warnings, "warning"),
+        plural(counts.infos, "info"),
+        plural(files, "file"),
+        plural(documents, "OpenAPI document"),
+    )
+}

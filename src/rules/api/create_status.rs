@@ -1,0 +1,44 @@
+//! api/create-status: a POST that creates a resource answers 200 instead of 201.
+
+use crate::finding::Finding;
+use crate::model::path::{ends_with_action, ends_with_param};
+use crate::model::Method;
+use crate::rules::common::{is_rpc_style, spec_document};
+use crate::rules::Context;
+
+const ID: &str = "api/create-status";
+
+pub fn check(ctx: &Context) -> Vec<Finding> {
+    let api = &ctx.project.api;
+    let mut out = Vec::new();
+    for e in api.endpoints.iter().filter(|e| e.method == Method::Post) {
+        if ends_with_param(&e.path)
+            || ends_with_action(&e.path)
+            || is_rpc_style(ctx.policy(), api, spec_document(e))
+        {
+            continue;
+        }
+        let Some(ok) = e.responses.iter().find(|r| r.code == "200") else {
+            continue;
+        };
+        let creates = e
+            .responses
+            .iter()
+            .any(|r| matches!(r.numeric(), Some(201 | 202 | 204)) || r.class() == Some(3));
+        if creates {
+            continue;
+        }
+        out.push(
+            Finding::new(
+                ID,
+                ok.location.clone(),
+                format!("{} creates a resource but answers 200 instead of 201 Created", e.display()),
+            )
+            .label("200 on a creating POST")
+            .help("answer 201 with a `Location` header (or 202 when the work is queued); if this POST is an action, not a creation, set `policy.style = \"rpc\"` or suppress it")
+            .anchor(e.anchor_at(&format!("/responses/{}", ok.code)))
+            .related(e.location.clone(), "the operation"),
+        );
+    }
+    out
+}

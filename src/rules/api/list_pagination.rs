@@ -1,0 +1,115 @@
+//! api/list-pagination: a GET on a collection that takes no pagination parameter.
+
+use crate::finding::Finding;
+use crate::model::path::{ends_with_param, normalise_param_name, resource_name};
+use crate::model::{BodyShape, Endpoint, Method, Response};
+use crate::rules::common::takes_pagination;
+use crate::rules::Context;
+
+const ID: &str = "api/list-pagination";
+
+const WRAPPERS: &[&str] = &[
+    "items", "data", "results", "records", "entries", "content", "list", "values", "rows",
+    "objects", "elements", "hits", "nodes", "edges",
+];
+
+/// Sibling properties that show the list is already paged by the server.
+const PAGING_HINTS: &[&str] = &[
+    "next",
+    "nextcursor",
+    "nextpage",
+    "nextpagetoken",
+    "nexttoken",
+    "nextlink",
+    "nexturl",
+    "cursor",
+    "hasmore",
+    "hasnext",
+    "hasnextpage",
+    "page",
+    "pages",
+    "totalpages",
+    "pageinfo",
+    "pagination",
+    "paging",
+    "links",
+    "meta",
+    "total",
+    "totalcount",
+    "count",
+    "offset",
+    "limit",
+    "continuationtoken",
+    "nextoffset",
+];
+
+const PAGING_HEADERS: &[&str] = &[
+    "link",
+    "xtotalcount",
+    "xnextcursor",
+    "xnextpage",
+    "xpagination",
+    "xcontinuationtoken",
+];
+
+fn same_resource(property: &str, resource: &str) -> bool {
+    let p = normalise_param_name(property);
+    let r = normalise_param_name(resource);
+    !r.is_empty() && (p == r || p.trim_end_matches('s') == r.trim_end_matches('s'))
+}
+
+/// The success response that returns a collection, if any.
+fn collection_response<'e>(endpoint: &'e Endpoint) -> Option<&'e Response> {
+    let resource = resource_name(&endpoint.path).unwrap_or_default();
+    endpoint.success_responses().find(|r| {
+        if r.headers
+            .iter()
+            .any(|h| PAGING_HEADERS.contains(&normalise_param_name(h).as_str()))
+        {
+            return false;
+        }
+        match &r.body {
+            BodyShape::Array => true,
+            BodyShape::Wrapped { property, siblings } => {
+                (WRAPPERS.contains(&property.to_ascii_lowercase().as_str())
+                    || same_resource(property, &resource))
+                    && !siblings
+                        .iter()
+                        .any(|s| PAGING_HINTS.contains(&normalise_param_name(s).as_str()))
+            }
+            _ => false,
+        }
+    })
+}
+
+pub fn check(ctx: &Context) -> Vec<Finding> {
+    let policy = ctx.policy();
+    ctx.project
+        .api
+        .endpoints
+        .iter()
+        .filter(|e| e.method == Method::Get && !ends_with_param(&e.path))
+        .filter(|e| !takes_pagination(policy, e))
+        .filter_map(|e| {
+            let response = collection_response(e)?;
+            let what = match &response.body {
+                BodyShape::Wrapped { property, .. } => format!("a list in `{property}`"),
+                _ => "an array".to_string(),
+            };
+            Some(
+                Finding::new(
+                    ID,
+                    e.location.clone(),
+                    format!(
+                        "{} returns {what} (response {}) but takes no pagination parameter",
+                        e.display(),
+                        response.code
+                    ),
+                )
+                .label("list endpoint without pagination")
+                .help("add `limit` and `cursor` (or `offset`/`page`) query parameters, and cap the page size")
+                .anchor(e.anchor.clone()),
+            )
+        })
+        .collect()
+}

@@ -1,0 +1,12 @@
+pub mod create_status;
+pub mod error_schema_consistency;
+pub mod list_pagination;
+pub mod method_status_mismatch;
+pub mod missing_error_responses;
+pub mod missing_success_response;
+pub mod nonstandard_status;
+pub mod operation_docs;
+pub mod path_naming;
+pub mod request_body_on_get;
+pub mod unbounded_page_size;
+pub mod versioning;
