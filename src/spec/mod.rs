@@ -6,6 +6,8 @@ pub mod refs;
 pub mod yaml;
 
 use std::collections::HashMap;
+
+use serde::Deserialize;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -60,7 +62,7 @@ impl DocStore {
         if let Some(hit) = self.cached(&source.abs_path) {
             return hit;
         }
-        let tree = yaml::parse(&source);
+        let tree = parse_tree(&source);
         let abs = source.abs_path.clone();
         self.remember(abs, Arc::new(ParsedFile { source, tree }))
     }
@@ -82,9 +84,29 @@ impl DocStore {
         let text = String::from_utf8(bytes).map_err(|_| "it is not UTF-8 text".to_string())?;
         let rel = display_path(&self.root, &abs);
         let source = Arc::new(SourceFile::new(rel, abs.clone(), text));
-        let tree = yaml::parse(&source);
+        let tree = parse_tree(&source);
         Ok(self.remember(abs, Arc::new(ParsedFile { source, tree })))
     }
+}
+
+/// YAML for everything; a `.json` file must also be strict JSON, since YAML would
+/// quietly accept JSON its owners' tools reject (`{"a": }`).
+fn parse_tree(source: &SourceFile) -> Result<yaml::Tree, yaml::YamlError> {
+    let is_json = source.path.to_ascii_lowercase().ends_with(".json");
+    if is_json {
+        let mut de = serde_json::Deserializer::from_str(&source.text);
+        let checked = serde::de::IgnoredAny::deserialize(&mut de).and_then(|_| de.end());
+        if let Err(e) = checked {
+            if !e.to_string().contains("recursion limit") {
+                let at = source.offset_of(e.line().saturating_sub(1), e.column().saturating_sub(1));
+                return Err(yaml::YamlError {
+                    message: format!("invalid JSON: {e}"),
+                    span: Span::new(at, at + 1),
+                });
+            }
+        }
+    }
+    yaml::parse(source)
 }
 
 /// Lexically removes `.` and `..` so one file reached by two spellings is one entry.

@@ -1,0 +1,55 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use archlint::config::Settings;
+use archlint::engine::{self, CheckOptions, Outcome};
+use archlint::report::human::{self, HumanOptions};
+
+pub fn fixture(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(rel)
+}
+
+pub fn run(dir: &Path, select: &[&str]) -> Outcome {
+    run_with(dir, select, &Settings::defaults())
+}
+
+pub fn run_with(dir: &Path, select: &[&str], settings: &Settings) -> Outcome {
+    let options = CheckOptions {
+        root: dir.to_path_buf(),
+        paths: vec![dir.to_path_buf()],
+        select: select.iter().map(|s| s.to_string()).collect(),
+        ignore: Vec::new(),
+    };
+    engine::check(&options, settings)
+}
+
+pub fn rules_of(outcome: &Outcome) -> Vec<&str> {
+    outcome.findings.iter().map(|f| f.finding.rule).collect()
+}
+
+pub fn render(outcome: &Outcome) -> String {
+    human::render(&outcome.findings, &HumanOptions { color: false, width: 100 })
+}
+
+/// `path:line:column rule level` for each finding: compact and easy to review.
+pub fn positions(outcome: &Outcome) -> Vec<String> {
+    outcome
+        .findings
+        .iter()
+        .map(|r| {
+            let f = &r.finding;
+            let at = f.location.file.line_col(f.location.span.start);
+            format!("{}:{}:{} {} {}", f.location.path(), at.line, at.column, f.rule, r.level)
+        })
+        .collect()
+}
+
+pub fn write(dir: &Path, rel: &str, text: &str) {
+    let path = dir.join(rel);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).unwrap();
+    }
+    std::fs::write(path, text).unwrap();
+}
