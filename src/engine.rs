@@ -173,10 +173,7 @@ pub fn check(options: &CheckOptions, settings: &Settings) -> Outcome {
         .iter()
         .filter(|r| enabled(options, settings, r.id))
         .collect();
-    let ctx = Context {
-        project: &project,
-        settings,
-    };
+    let ctx = Context::new(&project, settings);
     let mut findings: Vec<Finding> = active
         .par_iter()
         .flat_map_iter(|rule| (rule.check)(&ctx))

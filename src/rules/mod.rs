@@ -12,9 +12,29 @@ use crate::model::Project;
 pub struct Context<'a> {
     pub project: &'a Project,
     pub settings: &'a Settings,
+    rpc_documents: Vec<bool>,
 }
 
-impl Context<'_> {
+impl<'a> Context<'a> {
+    pub fn new(project: &'a Project, settings: &'a Settings) -> Self {
+        let rpc_documents = (0..project.api.documents.len())
+            .map(|doc| common::is_rpc_style(settings.policy(), &project.api, doc))
+            .collect();
+        Context {
+            project,
+            settings,
+            rpc_documents,
+        }
+    }
+
+    /// Whether the document an endpoint comes from is an RPC-style API.
+    pub fn is_rpc(&self, endpoint: &crate::model::Endpoint) -> bool {
+        self.rpc_documents
+            .get(common::spec_document(endpoint))
+            .copied()
+            .unwrap_or(false)
+    }
+
     pub fn policy(&self) -> &crate::config::Policy {
         self.settings.policy()
     }

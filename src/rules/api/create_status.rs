@@ -3,7 +3,6 @@
 use crate::finding::Finding;
 use crate::model::path::{ends_with_action, ends_with_param};
 use crate::model::Method;
-use crate::rules::common::{is_rpc_style, spec_document};
 use crate::rules::Context;
 
 const ID: &str = "api/create-status";
@@ -14,7 +13,7 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
     for e in api.endpoints.iter().filter(|e| e.method == Method::Post) {
         if ends_with_param(&e.path)
             || ends_with_action(&e.path)
-            || is_rpc_style(ctx.policy(), api, spec_document(e))
+            || ctx.is_rpc(e)
         {
             continue;
         }

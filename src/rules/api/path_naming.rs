@@ -6,7 +6,6 @@ use std::collections::HashSet;
 use crate::config::PathCase;
 use crate::finding::Finding;
 use crate::model::path::{is_param, is_verb_noun_segment, is_version_segment, segments};
-use crate::rules::common::{is_rpc_style, spec_document};
 use crate::rules::Context;
 
 const ID: &str = "api/path-naming";
@@ -40,7 +39,7 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
         if !seen.insert((e.path_location.file.path.clone(), e.path_location.span)) {
             continue;
         }
-        let rpc = is_rpc_style(ctx.policy(), api, spec_document(e));
+        let rpc = ctx.is_rpc(e);
         let mut problems = Vec::new();
         if e.path.len() > 1 && e.path.ends_with('/') {
             problems.push("ends with a trailing slash".to_string());
