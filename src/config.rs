@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use globset::{Glob, GlobSet, GlobSetBuilder};
+use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
 use serde::{Deserialize, Serialize};
 
 use crate::finding::Level;
@@ -114,36 +114,14 @@ impl Default for Policy {
             ]),
             page_size_params: strings(&["limit", "per_page", "page_size", "take", "max_results"]),
             public_paths: strings(&[
-                "**/health*",
-                "**/livez",
-                "**/readyz",
-                "**/ready",
-                "**/ping",
-                "**/status",
-                "**/login",
-                "**/logout",
-                "**/signin",
-                "**/sign-in",
-                "**/signup",
-                "**/sign-up",
-                "**/register",
-                "**/token",
-                "**/token/refresh",
-                "**/refresh",
-                "**/oauth/**",
-                "**/oauth2/**",
-                "**/callback",
-                "**/password/reset",
-                "**/password-reset",
-                "**/reset-password",
-                "**/forgot-password",
-                "**/password/forgot",
-                "**/docs",
-                "**/docs/**",
-                "**/openapi*",
-                "**/swagger*",
-                "**/.well-known/**",
-                "**/version",
+                "**/health", "**/healthz", "**/healthcheck", "**/health/*", "**/livez",
+                "**/readyz", "**/ready", "**/ping", "/status", "/version", "/api/status",
+                "**/login", "**/logout", "**/signin", "**/sign-in", "**/signup", "**/sign-up",
+                "**/register", "**/auth/token", "/token", "**/oauth/**", "**/oauth2/**",
+                "**/token/refresh", "**/auth/refresh", "**/password/reset", "**/password-reset",
+                "**/reset-password", "**/forgot-password", "**/password/forgot", "/docs",
+                "/docs/**", "**/openapi.json", "**/openapi.yaml", "**/openapi", "**/swagger.json",
+                "**/swagger-ui/**", "**/.well-known/**",
             ]),
             errors: ErrorFormat::Any,
             style: ApiStyle::Rest,
@@ -220,7 +198,11 @@ pub struct Settings {
 fn glob_set(globs: &[String], what: &str) -> Result<GlobSet, String> {
     let mut b = GlobSetBuilder::new();
     for g in globs {
-        let glob = Glob::new(g).map_err(|e| format!("{what}: `{g}` is not a valid glob: {e}"))?;
+        // `*` stays within one segment: `**/health*` must not match `/healthcare/{id}`.
+        let glob = GlobBuilder::new(g)
+            .literal_separator(true)
+            .build()
+            .map_err(|e| format!("{what}: `{g}` is not a valid glob: {e}"))?;
         b.add(glob);
         // `dir/` or `dir` also means everything below it.
         let trimmed = g.trim_end_matches('/');
@@ -422,6 +404,9 @@ mod tests {
         assert!(s.public_paths.is_match("/v1/auth/login"));
         assert!(s.public_paths.is_match("/health"));
         assert!(!s.public_paths.is_match("/metrics"));
+        assert!(!s.public_paths.is_match("/healthcare/patients/{id}"));
+        assert!(!s.public_paths.is_match("/orders/{id}/status"));
+        assert!(s.public_paths.is_match("/health/live"));
         assert!(!s.public_paths.is_match("/users"));
     }
 }

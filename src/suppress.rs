@@ -68,7 +68,7 @@ pub fn apply(
             continue;
         }
         let known = s.target == "all"
-            || registry::find(&s.target).is_some()
+            || registry::doc_of(&s.target).is_some()
             || registry::AREAS.contains(&s.target.as_str());
         if !known {
             kept.push(

@@ -150,12 +150,12 @@ const ACTION_WORDS: &[&str] = &[
     "authorize",
     "authenticate",
     "callback",
-    "webhook",
-    "webhooks",
-    "hooks",
+    
+    
+    
     "revoke",
     "introspect",
-    "test",
+    
     "ping",
     "estimate",
     "evaluate",
@@ -213,27 +213,27 @@ const ACTION_WORDS: &[&str] = &[
 
 /// Verb prefixes that, glued to a noun, make an RPC-style segment: `getUsers`, `create-order`.
 const VERB_PREFIXES: &[&str] = &[
-    "get", "create", "update", "delete", "remove", "fetch", "add", "set", "list", "retrieve",
-    "find", "make", "do",
+    "get", "create", "update", "delete", "remove", "fetch", "list", "retrieve", "find",
 ];
 
 fn split_words(segment: &str) -> Vec<String> {
     let mut words = Vec::new();
     let mut current = String::new();
+    let mut previous_upper = false;
     for c in segment.chars() {
         if c == '-' || c == '_' || c == '.' {
             if !current.is_empty() {
                 words.push(std::mem::take(&mut current));
             }
-        } else if c.is_ascii_uppercase()
-            && !current.is_empty()
-            && !current.ends_with(|p: char| p.is_ascii_uppercase())
-        {
-            words.push(std::mem::take(&mut current));
-            current.push(c.to_ascii_lowercase());
-        } else {
-            current.push(c.to_ascii_lowercase());
+            previous_upper = false;
+            continue;
         }
+        // A capital starts a word, except inside an acronym (`getURL` is get + url).
+        if c.is_ascii_uppercase() && !current.is_empty() && !previous_upper {
+            words.push(std::mem::take(&mut current));
+        }
+        previous_upper = c.is_ascii_uppercase();
+        current.push(c.to_ascii_lowercase());
     }
     if !current.is_empty() {
         words.push(current);
@@ -293,8 +293,13 @@ const HEALTH_WORDS: &[&str] = &[
     "heartbeat",
 ];
 
+/// `/health`, `/api/v1/healthz`, `/health/ready`, `/_status`; not `/jobs/{id}/status`.
 pub fn is_health_path(path: &str) -> bool {
-    segments(path).any(|s| HEALTH_WORDS.contains(&s.to_ascii_lowercase().as_str()))
+    segments(path)
+        .find(|s| !is_version_segment(s) && !s.eq_ignore_ascii_case("api"))
+        .is_some_and(|s| {
+            HEALTH_WORDS.contains(&s.trim_start_matches('_').to_ascii_lowercase().as_str())
+        })
 }
 
 #[cfg(test)]
@@ -322,11 +327,24 @@ mod tests {
         assert!(!is_verb_noun_segment("settings"));
         assert!(!is_verb_noun_segment("get"));
         assert!(!is_verb_noun_segment("addresses"));
+        assert!(!is_verb_noun_segment("add-ons"));
+        assert!(is_verb_noun_segment("getURL"));
+        assert_eq!(split_words("APIKeys"), vec!["apikeys"]);
         assert!(ends_with_action("/users/{id}/activate"));
         assert!(ends_with_action("/v1/things:cancel"));
         assert!(ends_with_action("/search"));
         assert!(!ends_with_action("/users"));
         assert!(!ends_with_action("/orders/{id}/items"));
+    }
+
+    #[test]
+    fn health_paths() {
+        for p in ["/health", "/api/v1/healthz", "/health/ready", "/_status", "/v2/ping"] {
+            assert!(is_health_path(p), "{p}");
+        }
+        for p in ["/jobs/{id}/status", "/users/{id}/ping", "/healthcare/plans"] {
+            assert!(!is_health_path(p), "{p}");
+        }
     }
 
     #[test]

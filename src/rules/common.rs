@@ -1,7 +1,10 @@
 //! Judgements several rules share, so that they agree with each other.
 
 use crate::config::{ApiStyle, Policy};
-use crate::model::path::{ends_with_action, is_verb_noun_segment, normalise_param_name, segments};
+use crate::model::path::{
+    ends_with_action, is_param, is_verb_noun_segment, is_version_segment, normalise_param_name,
+    segments,
+};
 use crate::model::{ApiModel, Endpoint, ParamIn};
 
 pub fn is_pagination_param(policy: &Policy, name: &str) -> bool {
@@ -57,7 +60,10 @@ pub fn is_rpc_style(policy: &Policy, api: &ApiModel, document: usize) -> bool {
     let rpc = paths
         .iter()
         .filter(|p| {
-            ends_with_action(p) || segments(p).any(|s| is_verb_noun_segment(s) || s.contains('.'))
+            ends_with_action(p)
+                || segments(p)
+                    .filter(|s| !is_param(s) && !is_version_segment(s))
+                    .any(|s| is_verb_noun_segment(s) || s.contains('.'))
         })
         .count();
     rpc * 2 > paths.len()

@@ -151,6 +151,14 @@ pub fn may_be_spec(text: &str) -> bool {
         })
 }
 
+/// A stronger test, for files that fail to parse: a top-level `openapi:`/`swagger:`
+/// line, or a JSON `"openapi":` key near the start.
+pub fn clearly_a_spec(text: &str) -> bool {
+    let yaml_key = text.lines().any(|l| l.starts_with("openapi:") || l.starts_with("swagger:"));
+    let head: String = text[..floor_boundary(text, 2048)].split_whitespace().collect();
+    yaml_key || head.contains("\"openapi\":") || head.contains("\"swagger\":")
+}
+
 fn floor_boundary(text: &str, at: usize) -> usize {
     let mut at = at.min(text.len());
     while !text.is_char_boundary(at) {

@@ -23,6 +23,9 @@ pub fn analyse_document(
 ) -> Option<DocumentFacts> {
     let tree = match &file.tree {
         Ok(t) => t,
+        // A file that does not parse is only ours to report if it clearly meant to be
+        // a document; a broken YAML file that merely mentions "openapi" is not.
+        Err(_) if !super::clearly_a_spec(&file.source.text) => return None,
         Err(e) => {
             let mut facts = DocumentFacts::default();
             facts.problems.push(parse_error(
@@ -668,9 +671,9 @@ impl Normalizer<'_> {
                     missing,
                 });
             }
-            if prop.get("properties").is_some()
-                || prop.get("items").is_some()
-                || prop.get("allOf").is_some()
+            if ["properties", "items", "allOf", "oneOf", "anyOf"]
+                .iter()
+                .any(|k| prop.get(k).is_some())
             {
                 self.walk_input_schema(&prop, &prop_ptr, depth + 1);
             }

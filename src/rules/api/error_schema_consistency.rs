@@ -10,6 +10,14 @@ use crate::rules::Context;
 
 const ID: &str = "api/error-schema-consistency";
 
+/// `application/problem+json`, with or without parameters such as `charset`.
+fn is_problem_json(media_type: &str) -> bool {
+    media_type
+        .split(';')
+        .next()
+        .is_some_and(|base| base.trim().eq_ignore_ascii_case("application/problem+json"))
+}
+
 fn is_error(r: &Response) -> bool {
     r.code == "default" || matches!(r.class(), Some(4 | 5))
 }
@@ -33,7 +41,7 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
                     && !r
                         .media_types
                         .iter()
-                        .any(|m| m == "application/problem+json")
+                        .any(|m| is_problem_json(m))
                 {
                     out.push(
                         Finding::new(

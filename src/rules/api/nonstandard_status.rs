@@ -29,7 +29,11 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
                 Some(code) if REGISTERED.contains(&code) => continue,
                 Some(306) => "306 is reserved and unused in the IANA registry".to_string(),
                 Some(418) => "418 is reserved (unused) in the IANA registry, not a status to send".to_string(),
-                Some(code) => format!("{code} is not a registered HTTP status code; clients and proxies treat it as {}xx", code / 100),
+                Some(code) if (100..600).contains(&code) => format!(
+                    "{code} is not a registered HTTP status code; clients and proxies treat it as {}xx",
+                    code / 100
+                ),
+                Some(code) => format!("{code} is outside the 100-599 range of HTTP status codes"),
                 None => format!("`{}` is not an HTTP status code", r.code),
             };
             out.push(

@@ -36,7 +36,11 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
         if endpoints.is_empty() {
             continue;
         }
-        let versioned_server = doc.servers.iter().find(|s| has_version(&s.url));
+        let versioned_server = doc
+            .servers
+            .iter()
+            .chain(endpoints.iter().flat_map(|e| e.servers.iter()))
+            .find(|s| has_version(&s.url));
         let mut seen = HashSet::new();
         let paths: Vec<&Endpoint> = endpoints
             .into_iter()
@@ -48,7 +52,11 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
             .filter(|e| !has_version(&e.path) && !is_infrastructure(&e.path))
             .collect();
         match policy {
-            Versioning::Uri if versioned_server.is_none() && versioned_path.is_none() => {
+            Versioning::Uri
+                if versioned_server.is_none()
+                    && versioned_path.is_none()
+                    && !unversioned.is_empty() =>
+            {
                 out.push(
                     Finding::new(ID, doc.where_findings_go().clone(), "no path or server URL carries a version segment (`/v1`)")
                         .label("unversioned API")

@@ -39,24 +39,31 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
         if endpoints.is_empty() {
             continue;
         }
+        let guarded: Vec<&&Endpoint> = endpoints
+            .iter()
+            .filter(|e| !public.is_match(&e.path))
+            .collect();
+        if guarded.is_empty() {
+            continue;
+        }
         // No authentication anywhere: say it once; it may live in a gateway.
-        if endpoints.iter().all(|e| is_anonymous(e)) {
+        if guarded.iter().all(|e| is_anonymous(e)) {
             let message = if doc.security_schemes.is_empty() {
                 format!(
-                    "the document declares no authentication at all ({} operations)",
-                    endpoints.len()
+                    "the document declares no authentication at all ({} non-public operations)",
+                    guarded.len()
                 )
             } else {
                 format!(
-                    "security schemes are defined but no operation requires one ({} operations)",
-                    endpoints.len()
+                    "security schemes are defined but no operation requires one ({} non-public operations)",
+                    guarded.len()
                 )
             };
             out.push(
                 Finding::new(ID, doc.where_findings_go().clone(), message)
                     .label("no authentication")
                     .help("declare a security scheme and a top-level `security` requirement; if a gateway authenticates, suppress this with the reason")
-                    .anchor(doc.anchor("")),
+                    .anchor(doc.anchor("/paths")),
             );
             continue;
         }

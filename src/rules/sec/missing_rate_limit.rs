@@ -24,6 +24,11 @@ const AUTH_WORDS: &[&str] = &[
     "forgot-password",
     "password-reset",
     "verify",
+    "session",
+    "sessions",
+    "tokens",
+    "auth",
+    "authenticate",
 ];
 
 fn declares_limit(r: &Response) -> bool {
