@@ -114,7 +114,7 @@ pub fn discover(root: &Path, paths: &[PathBuf], settings: &Settings) -> Discover
 }
 
 /// Reads a candidate file. `Ok(None)` means "not for us" (not text, not a spec).
-pub fn read(root: &Path, abs: &Path) -> Result<Option<SharedSource>, Finding> {
+pub fn read(root: &Path, abs: &Path) -> Result<Option<SharedSource>, Box<Finding>> {
     let rel = display_path(root, abs);
     let placeholder = || {
         Arc::new(SourceFile::new(
@@ -123,8 +123,12 @@ pub fn read(root: &Path, abs: &Path) -> Result<Option<SharedSource>, Finding> {
             String::new(),
         ))
     };
-    let fail =
-        |message: String| parse_error(Location::new(&placeholder(), Span::default()), message);
+    let fail = |message: String| {
+        Box::new(parse_error(
+            Location::new(&placeholder(), Span::default()),
+            message,
+        ))
+    };
     let meta = std::fs::metadata(abs).map_err(|e| fail(format!("cannot read the file: {e}")))?;
     if meta.len() > MAX_FILE_BYTES {
         return Err(fail(format!(

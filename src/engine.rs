@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -70,7 +70,7 @@ fn enabled(options: &CheckOptions, settings: &Settings, id: &str) -> bool {
 fn load_file(
     store: &DocStore,
     options: &CheckOptions,
-    path: &PathBuf,
+    path: &Path,
     kind: Kind,
 ) -> Option<DocumentFacts> {
     match kind {
@@ -80,7 +80,7 @@ fn load_file(
                 Ok(None) => return None,
                 Err(problem) => {
                     return Some(DocumentFacts {
-                        problems: vec![problem],
+                        problems: vec![*problem],
                         ..Default::default()
                     })
                 }
@@ -182,8 +182,8 @@ pub fn check(options: &CheckOptions, settings: &Settings) -> Outcome {
         project
             .load_problems
             .iter()
-            .cloned()
-            .filter(|f| enabled(options, settings, f.rule)),
+            .filter(|f| enabled(options, settings, f.rule))
+            .cloned(),
     );
 
     let is_enabled = |target: &str| {

@@ -150,12 +150,8 @@ const ACTION_WORDS: &[&str] = &[
     "authorize",
     "authenticate",
     "callback",
-    
-    
-    
     "revoke",
     "introspect",
-    
     "ping",
     "estimate",
     "evaluate",
@@ -339,7 +335,13 @@ mod tests {
 
     #[test]
     fn health_paths() {
-        for p in ["/health", "/api/v1/healthz", "/health/ready", "/_status", "/v2/ping"] {
+        for p in [
+            "/health",
+            "/api/v1/healthz",
+            "/health/ready",
+            "/_status",
+            "/v2/ping",
+        ] {
             assert!(is_health_path(p), "{p}");
         }
         for p in ["/jobs/{id}/status", "/users/{id}/ping", "/healthcare/plans"] {

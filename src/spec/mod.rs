@@ -154,8 +154,12 @@ pub fn may_be_spec(text: &str) -> bool {
 /// A stronger test, for files that fail to parse: a top-level `openapi:`/`swagger:`
 /// line, or a JSON `"openapi":` key near the start.
 pub fn clearly_a_spec(text: &str) -> bool {
-    let yaml_key = text.lines().any(|l| l.starts_with("openapi:") || l.starts_with("swagger:"));
-    let head: String = text[..floor_boundary(text, 2048)].split_whitespace().collect();
+    let yaml_key = text
+        .lines()
+        .any(|l| l.starts_with("openapi:") || l.starts_with("swagger:"));
+    let head: String = text[..floor_boundary(text, 2048)]
+        .split_whitespace()
+        .collect();
     yaml_key || head.contains("\"openapi\":") || head.contains("\"swagger\":")
 }
 

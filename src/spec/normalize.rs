@@ -548,7 +548,7 @@ impl Normalizer<'_> {
                 Some(s) => self.r.resolve(&s),
                 None => Some(param.clone()),
             };
-            let schema_type = schema.as_ref().and_then(|s| schema_type(s));
+            let schema_type = schema.as_ref().and_then(schema_type);
             let has_maximum = schema
                 .as_ref()
                 .is_some_and(|s| s.get("maximum").is_some() || s.get("exclusiveMaximum").is_some());

@@ -11,10 +11,7 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
     let api = &ctx.project.api;
     let mut out = Vec::new();
     for e in api.endpoints.iter().filter(|e| e.method == Method::Post) {
-        if ends_with_param(&e.path)
-            || ends_with_action(&e.path)
-            || ctx.is_rpc(e)
-        {
+        if ends_with_param(&e.path) || ends_with_action(&e.path) || ctx.is_rpc(e) {
             continue;
         }
         let Some(ok) = e.responses.iter().find(|r| r.code == "200") else {

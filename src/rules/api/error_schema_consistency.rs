@@ -37,12 +37,7 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
             .collect();
         if ctx.policy().errors == ErrorFormat::ProblemJson {
             for (e, r) in &errors {
-                if !r.media_types.is_empty()
-                    && !r
-                        .media_types
-                        .iter()
-                        .any(|m| is_problem_json(m))
-                {
+                if !r.media_types.is_empty() && !r.media_types.iter().any(|m| is_problem_json(m)) {
                     out.push(
                         Finding::new(
                             ID,

@@ -59,7 +59,7 @@ fn same_resource(property: &str, resource: &str) -> bool {
 }
 
 /// The success response that returns a collection, if any.
-fn collection_response<'e>(endpoint: &'e Endpoint) -> Option<&'e Response> {
+fn collection_response(endpoint: &Endpoint) -> Option<&Response> {
     let resource = resource_name(&endpoint.path).unwrap_or_default();
     endpoint.success_responses().find(|r| {
         if r.headers

@@ -13,7 +13,11 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     for (doc_index, doc) in api.documents.iter().enumerate() {
-        let defined: HashSet<&str> = doc.security_schemes.iter().map(|s| s.name.as_str()).collect();
+        let defined: HashSet<&str> = doc
+            .security_schemes
+            .iter()
+            .map(|s| s.name.as_str())
+            .collect();
         let where_ = if doc.version == SpecVersion::Swagger2 {
             "securityDefinitions"
         } else {
@@ -21,7 +25,10 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
         };
         // Each declaration once, anchored where it is written: the document's own
         // `security`, or the operation's.
-        let global = doc.global_security.iter().map(|d| (d, doc.anchor("/security")));
+        let global = doc
+            .global_security
+            .iter()
+            .map(|d| (d, doc.anchor("/security")));
         let own = api
             .endpoints_of(doc_index)
             .filter(|e| e.security_is_own)
@@ -38,10 +45,16 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
                     Finding::new(
                         ID,
                         use_.location.clone(),
-                        format!("security scheme `{}` is not defined in `{where_}`", use_.name),
+                        format!(
+                            "security scheme `{}` is not defined in `{where_}`",
+                            use_.name
+                        ),
                     )
                     .label("undefined scheme")
-                    .help(format!("define `{}` under `{where_}`, or fix the name", use_.name))
+                    .help(format!(
+                        "define `{}` under `{where_}`, or fix the name",
+                        use_.name
+                    ))
                     .anchor(anchor.clone()),
                 );
             }
