@@ -29,7 +29,8 @@ fn check_beside_good(bad_name: &str, bad: &[u8]) -> (Vec<String>, Vec<String>) {
     let outcome = run(dir.path(), &["api/list-pagination", "archlint"]);
     let all = positions(&outcome);
     assert!(
-        all.iter().any(|p| p.starts_with("good.yaml:5:5 api/list-pagination")),
+        all.iter()
+            .any(|p| p.starts_with("good.yaml:5:5 api/list-pagination")),
         "the good file's finding is lost: {all:?}"
     );
     let errors = outcome
@@ -37,8 +38,17 @@ fn check_beside_good(bad_name: &str, bad: &[u8]) -> (Vec<String>, Vec<String>) {
         .iter()
         .filter(|f| f.finding.rule == "archlint/parse-error")
         .map(|f| {
-            let at = f.finding.location.file.line_col(f.finding.location.span.start);
-            format!("{}:{}: {}", f.finding.location.path(), at.line, f.finding.message)
+            let at = f
+                .finding
+                .location
+                .file
+                .line_col(f.finding.location.span.start);
+            format!(
+                "{}:{}: {}",
+                f.finding.location.path(),
+                at.line,
+                f.finding.message
+            )
         })
         .collect();
     (all, errors)
@@ -47,25 +57,37 @@ fn check_beside_good(bad_name: &str, bad: &[u8]) -> (Vec<String>, Vec<String>) {
 fn one_error(bad_name: &str, bad: &str, expected: &str) -> String {
     let (_, errors) = check_beside_good(bad_name, bad.as_bytes());
     assert_eq!(errors.len(), 1, "{errors:?}");
-    assert!(errors[0].contains(expected), "expected `{expected}` in {errors:?}");
+    assert!(
+        errors[0].contains(expected),
+        "expected `{expected}` in {errors:?}"
+    );
     errors[0].clone()
 }
 
 #[test]
 fn malformed_yaml() {
-    let e = one_error("bad.yaml", "openapi: 3.0.0\npaths:\n  /a:\n    get: [unclosed\n", "invalid YAML");
+    let e = one_error(
+        "bad.yaml",
+        "openapi: 3.0.0\npaths:\n  /a:\n    get: [unclosed\n",
+        "invalid YAML",
+    );
     assert!(e.starts_with("bad.yaml:"), "{e}");
 }
 
 #[test]
 fn json_syntax_error() {
-    let e = one_error("bad.json", "{\"openapi\": \"3.0.0\",\n \"paths\": {\"/a\": {\"get\": }}}", "invalid JSON");
+    let e = one_error(
+        "bad.json",
+        "{\"openapi\": \"3.0.0\",\n \"paths\": {\"/a\": {\"get\": }}}",
+        "invalid JSON",
+    );
     assert!(e.starts_with("bad.json:2:"), "{e}");
 }
 
 #[test]
 fn yaml_that_is_not_openapi_is_silently_skipped() {
-    let manifest = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: 2\n";
+    let manifest =
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: 2\n";
     let (all, errors) = check_beside_good("spec.yaml", manifest.as_bytes());
     assert!(errors.is_empty(), "{errors:?}");
     assert!(all.iter().all(|p| p.starts_with("good.yaml")), "{all:?}");
@@ -78,17 +100,39 @@ fn wrong_types_are_one_error_and_the_rest_is_checked() {
     write(dir.path(), "bad.yaml", doc);
     let outcome = run(dir.path(), &["api/list-pagination", "archlint"]);
     let all = positions(&outcome);
-    let errors: Vec<_> = outcome.findings.iter().filter(|f| f.finding.rule == "archlint/parse-error").collect();
+    let errors: Vec<_> = outcome
+        .findings
+        .iter()
+        .filter(|f| f.finding.rule == "archlint/parse-error")
+        .collect();
     assert_eq!(errors.len(), 1, "{all:?}");
-    assert!(errors[0].finding.message.contains("2 structural problems"), "{}", errors[0].finding.message);
-    assert!(errors[0].finding.message.contains("must be a mapping, found a scalar"), "{}", errors[0].finding.message);
+    assert!(
+        errors[0].finding.message.contains("2 structural problems"),
+        "{}",
+        errors[0].finding.message
+    );
+    assert!(
+        errors[0]
+            .finding
+            .message
+            .contains("must be a mapping, found a scalar"),
+        "{}",
+        errors[0].finding.message
+    );
     assert_eq!(errors[0].finding.related.len(), 1);
-    assert!(all.contains(&"bad.yaml:10:5 api/list-pagination warning".to_string()), "{all:?}");
+    assert!(
+        all.contains(&"bad.yaml:10:5 api/list-pagination warning".to_string()),
+        "{all:?}"
+    );
 }
 
 #[test]
 fn paths_of_the_wrong_type() {
-    one_error("bad.yaml", "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: [a, b]\n", "`paths` must be a mapping, found a list");
+    one_error(
+        "bad.yaml",
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: [a, b]\n",
+        "`paths` must be a mapping, found a list",
+    );
 }
 
 #[test]
@@ -128,16 +172,26 @@ fn relative_file_refs_are_followed_with_spans_in_the_other_file() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "openapi.yaml", "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /v1/books:\n    $ref: 'paths/books.yaml'\n");
     write(dir.path(), "paths/books.yaml", "get:\n  responses:\n    '200':\n      description: ok\n      content:\n        application/json:\n          schema: {$ref: '../schemas.yaml#/BookList'}\n");
-    write(dir.path(), "schemas.yaml", "BookList: {type: array, items: {type: string}}\n");
+    write(
+        dir.path(),
+        "schemas.yaml",
+        "BookList: {type: array, items: {type: string}}\n",
+    );
     let outcome = run(dir.path(), &["api/list-pagination", "archlint"]);
-    assert_eq!(positions(&outcome), vec!["paths/books.yaml:1:1 api/list-pagination warning"]);
+    assert_eq!(
+        positions(&outcome),
+        vec!["paths/books.yaml:1:1 api/list-pagination warning"]
+    );
 }
 
 #[test]
 fn alias_bomb() {
     let mut doc = String::from("openapi: 3.0.3\ninfo: {title: t, version: '1'}\nx-bomb:\n  a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
     for i in 1..10 {
-        doc.push_str(&format!("  a{i}: &a{i} [{}]\n", vec![format!("*a{}", i - 1); 10].join(", ")));
+        doc.push_str(&format!(
+            "  a{i}: &a{i} [{}]\n",
+            vec![format!("*a{}", i - 1); 10].join(", ")
+        ));
     }
     doc.push_str("paths: {}\n");
     one_error("bad.yaml", &doc, "alias bomb");
@@ -145,7 +199,11 @@ fn alias_bomb() {
 
 #[test]
 fn deeply_nested_input() {
-    let doc = format!("{{\"openapi\": \"3.0.0\", \"x\": {}{}}}", "[".repeat(100_000), "]".repeat(100_000));
+    let doc = format!(
+        "{{\"openapi\": \"3.0.0\", \"x\": {}{}}}",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
     one_error("bad.json", &doc, "nested deeper");
 }
 
@@ -168,8 +226,16 @@ fn empty_file_is_not_a_document() {
 
 #[test]
 fn unsupported_versions() {
-    one_error("bad.yaml", "swagger: '1.2'\npaths: {}\n", "is not a version archlint reads");
-    one_error("bad.yaml", "openapi: 4.0.0\npaths: {}\n", "is not a version archlint reads");
+    one_error(
+        "bad.yaml",
+        "swagger: '1.2'\npaths: {}\n",
+        "is not a version archlint reads",
+    );
+    one_error(
+        "bad.yaml",
+        "openapi: 4.0.0\npaths: {}\n",
+        "is not a version archlint reads",
+    );
 }
 
 #[test]
@@ -186,5 +252,8 @@ fn lenient_yaml_that_libyaml_reads_is_analysed() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "swagger.yaml", doc);
     let outcome = run(dir.path(), &["api/list-pagination", "archlint"]);
-    assert_eq!(positions(&outcome), vec!["swagger.yaml:6:5 api/list-pagination warning"]);
+    assert_eq!(
+        positions(&outcome),
+        vec!["swagger.yaml:6:5 api/list-pagination warning"]
+    );
 }

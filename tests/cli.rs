@@ -46,26 +46,51 @@ fn project(text: &str) -> tempfile::TempDir {
 fn exit_codes_follow_fail_on() {
     let dir = project(ONE_WARNING);
     let only = ["--select", "api/list-pagination"];
-    assert_eq!(archlint(&only, dir.path()).status.code(), Some(0), "a warning is below the default --fail-on error");
+    assert_eq!(
+        archlint(&only, dir.path()).status.code(),
+        Some(0),
+        "a warning is below the default --fail-on error"
+    );
     let o = archlint(&[&only[..], &["--fail-on", "warning"]].concat(), dir.path());
     assert_eq!(o.status.code(), Some(1));
-    let o = archlint(&[&only[..], &["--fail-on", "warning", "--ignore", "api"]].concat(), dir.path());
+    let o = archlint(
+        &[&only[..], &["--fail-on", "warning", "--ignore", "api"]].concat(),
+        dir.path(),
+    );
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
 }
 
 #[test]
 fn usage_errors_exit_2() {
     let dir = project(ONE_WARNING);
-    assert_eq!(archlint(&["--select", "api/nope"], dir.path()).status.code(), Some(2));
-    assert_eq!(archlint(&["--format", "xml"], dir.path()).status.code(), Some(2));
-    assert_eq!(archlint(&["does-not-exist"], dir.path()).status.code(), Some(2));
-    assert_eq!(archlint(&["explain", "api/nope"], dir.path()).status.code(), Some(2));
+    assert_eq!(
+        archlint(&["--select", "api/nope"], dir.path())
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        archlint(&["--format", "xml"], dir.path()).status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        archlint(&["does-not-exist"], dir.path()).status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        archlint(&["explain", "api/nope"], dir.path()).status.code(),
+        Some(2)
+    );
 }
 
 #[test]
 fn config_errors_name_file_line_and_key_and_exit_2() {
     let dir = project(ONE_WARNING);
-    write(dir.path(), "archlint.toml", "[policy]\nversioning = \"uri\"\npagination = [\"limit\"]\n");
+    write(
+        dir.path(),
+        "archlint.toml",
+        "[policy]\nversioning = \"uri\"\npagination = [\"limit\"]\n",
+    );
     let o = archlint(&[], dir.path());
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
@@ -76,19 +101,38 @@ fn config_errors_name_file_line_and_key_and_exit_2() {
 #[test]
 fn config_levels_apply() {
     let dir = project(ONE_WARNING);
-    write(dir.path(), "archlint.toml", "[rules]\n\"api/list-pagination\" = \"error\"\n");
+    write(
+        dir.path(),
+        "archlint.toml",
+        "[rules]\n\"api/list-pagination\" = \"error\"\n",
+    );
     let o = archlint(&["--select", "api/list-pagination"], dir.path());
     assert_eq!(o.status.code(), Some(1));
-    assert!(stdout(&o).contains("1 error, 0 warnings, 0 infos"), "{}", stdout(&o));
-    write(dir.path(), "archlint.toml", "[[overrides]]\nfiles = [\"api/**\"]\nrules = { api = \"off\" }\n");
+    assert!(
+        stdout(&o).contains("1 error, 0 warnings, 0 infos"),
+        "{}",
+        stdout(&o)
+    );
+    write(
+        dir.path(),
+        "archlint.toml",
+        "[[overrides]]\nfiles = [\"api/**\"]\nrules = { api = \"off\" }\n",
+    );
     let o = archlint(&["--select", "api/list-pagination"], dir.path());
-    assert!(stdout(&o).contains("0 errors, 0 warnings, 0 infos"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("0 errors, 0 warnings, 0 infos"),
+        "{}",
+        stdout(&o)
+    );
 }
 
 #[test]
 fn json_report_fields() {
     let dir = project(ONE_WARNING);
-    let o = archlint(&["--format", "json", "--select", "api/list-pagination"], dir.path());
+    let o = archlint(
+        &["--format", "json", "--select", "api/list-pagination"],
+        dir.path(),
+    );
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["version"], 1);
     assert_eq!(v["tool"]["name"], "archlint");
@@ -113,12 +157,22 @@ fn json_report_fields() {
 fn fingerprints_survive_inserted_lines() {
     let dir = project(ONE_WARNING);
     let fp = |dir: &std::path::Path| {
-        let o = archlint(&["--format", "json", "--select", "api/list-pagination"], dir);
+        let o = archlint(
+            &["--format", "json", "--select", "api/list-pagination"],
+            dir,
+        );
         let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-        v["findings"][0]["fingerprint"].as_str().unwrap().to_string()
+        v["findings"][0]["fingerprint"]
+            .as_str()
+            .unwrap()
+            .to_string()
     };
     let before = fp(dir.path());
-    write(dir.path(), "api/openapi.yaml", &ONE_WARNING.replace("paths:\n", "# a comment\ntags: []\npaths:\n"));
+    write(
+        dir.path(),
+        "api/openapi.yaml",
+        &ONE_WARNING.replace("paths:\n", "# a comment\ntags: []\npaths:\n"),
+    );
     assert_eq!(fp(dir.path()), before);
 }
 
@@ -128,8 +182,26 @@ fn output_file_and_determinism() {
     let dir = tempfile::tempdir().unwrap();
     let a = dir.path().join("a.json");
     let b = dir.path().join("b.json");
-    archlint(&["--format", "json", "-o", a.to_str().unwrap(), demo.to_str().unwrap()], dir.path());
-    archlint(&["--format", "json", "-o", b.to_str().unwrap(), demo.to_str().unwrap()], dir.path());
+    archlint(
+        &[
+            "--format",
+            "json",
+            "-o",
+            a.to_str().unwrap(),
+            demo.to_str().unwrap(),
+        ],
+        dir.path(),
+    );
+    archlint(
+        &[
+            "--format",
+            "json",
+            "-o",
+            b.to_str().unwrap(),
+            demo.to_str().unwrap(),
+        ],
+        dir.path(),
+    );
     let a = std::fs::read(a).unwrap();
     assert!(!a.is_empty());
     assert_eq!(a, std::fs::read(b).unwrap());
@@ -139,8 +211,15 @@ fn output_file_and_determinism() {
 fn no_colour_when_piped_or_asked() {
     let dir = project(ONE_WARNING);
     let o = archlint(&["--select", "api/list-pagination"], dir.path());
-    assert!(!stdout(&o).contains('\u{1b}'), "escape codes in piped output");
-    assert!(stdout(&o).contains("api/openapi.yaml:5:5"), "{}", stdout(&o));
+    assert!(
+        !stdout(&o).contains('\u{1b}'),
+        "escape codes in piped output"
+    );
+    assert!(
+        stdout(&o).contains("api/openapi.yaml:5:5"),
+        "{}",
+        stdout(&o)
+    );
 }
 
 #[test]
@@ -166,7 +245,11 @@ fn rules_and_explain() {
     let o = archlint(&["rules"], dir.path());
     assert_eq!(o.status.code(), Some(0));
     let text = stdout(&o);
-    assert!(text.lines().any(|l| l.starts_with("api/list-pagination") && l.contains("warning")), "{text}");
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("api/list-pagination") && l.contains("warning")),
+        "{text}"
+    );
     assert_eq!(text.lines().count(), archlint::registry::RULES.len());
     let o = archlint(&["explain", "sec/missing-auth"], dir.path());
     assert!(stdout(&o).starts_with("# sec/missing-auth"));
@@ -181,7 +264,10 @@ fn gitignored_and_dependency_folders_are_skipped() {
     write(dir.path(), "node_modules/pkg/openapi.yaml", ONE_WARNING);
     write(dir.path(), "generated/openapi.yaml", ONE_WARNING);
     write(dir.path(), ".gitignore", "generated/\n");
-    let o = archlint(&["--format", "json", "--select", "api/list-pagination"], dir.path());
+    let o = archlint(
+        &["--format", "json", "--select", "api/list-pagination"],
+        dir.path(),
+    );
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["summary"]["files_checked"], 1, "{v}");
     write(dir.path(), "archlint.toml", "exclude = [\"api\"]\n");

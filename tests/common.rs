@@ -8,7 +8,9 @@ use archlint::engine::{self, CheckOptions, Outcome};
 use archlint::report::human::{self, HumanOptions};
 
 pub fn fixture(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(rel)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(rel)
 }
 
 pub fn run(dir: &Path, select: &[&str]) -> Outcome {
@@ -30,7 +32,13 @@ pub fn rules_of(outcome: &Outcome) -> Vec<&str> {
 }
 
 pub fn render(outcome: &Outcome) -> String {
-    human::render(&outcome.findings, &HumanOptions { color: false, width: 100 })
+    human::render(
+        &outcome.findings,
+        &HumanOptions {
+            color: false,
+            width: 100,
+        },
+    )
 }
 
 /// `path:line:column rule level` for each finding: compact and easy to review.
@@ -41,7 +49,14 @@ pub fn positions(outcome: &Outcome) -> Vec<String> {
         .map(|r| {
             let f = &r.finding;
             let at = f.location.file.line_col(f.location.span.start);
-            format!("{}:{}:{} {} {}", f.location.path(), at.line, at.column, f.rule, r.level)
+            format!(
+                "{}:{}:{} {} {}",
+                f.location.path(),
+                at.line,
+                at.column,
+                f.rule,
+                r.level
+            )
         })
         .collect()
 }

@@ -13,12 +13,22 @@ fn every_rule_fires_on_bad_and_is_silent_on_good() {
         let bad = fixture(&format!("{}/bad", rule.id));
         let good = fixture(&format!("{}/good", rule.id));
         if !bad.is_dir() || !good.is_dir() {
-            failures.push(format!("{}: missing fixtures/{}/{{bad,good}}", rule.id, rule.id));
+            failures.push(format!(
+                "{}: missing fixtures/{}/{{bad,good}}",
+                rule.id, rule.id
+            ));
             continue;
         }
         let fired = run(&bad, &[rule.id, "archlint"]);
-        let of_rule = fired.findings.iter().filter(|f| f.finding.rule == rule.id).count();
-        let others: Vec<String> = positions(&fired).into_iter().filter(|p| !p.contains(rule.id)).collect();
+        let of_rule = fired
+            .findings
+            .iter()
+            .filter(|f| f.finding.rule == rule.id)
+            .count();
+        let others: Vec<String> = positions(&fired)
+            .into_iter()
+            .filter(|p| !p.contains(rule.id))
+            .collect();
         if of_rule == 0 {
             failures.push(format!("{}: silent on its bad fixture", rule.id));
         }
@@ -27,7 +37,11 @@ fn every_rule_fires_on_bad_and_is_silent_on_good() {
         }
         let silent = run(&good, &[rule.id, "archlint"]);
         if !silent.findings.is_empty() {
-            failures.push(format!("{}: fires on its good fixture: {:?}", rule.id, positions(&silent)));
+            failures.push(format!(
+                "{}: fires on its good fixture: {:?}",
+                rule.id,
+                positions(&silent)
+            ));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));

@@ -43,7 +43,13 @@ fn suppressions_silence_their_scope_and_report_unused_and_unknown_entries() {
     write(dir.path(), "openapi.yaml", DOC);
     let outcome = run(
         dir.path(),
-        &["api/create-status", "api/list-pagination", "ops/missing-health-check", "api/request-body-on-get", "archlint"],
+        &[
+            "api/create-status",
+            "api/list-pagination",
+            "ops/missing-health-check",
+            "api/request-body-on-get",
+            "archlint",
+        ],
     );
     assert_eq!(
         positions(&outcome),
@@ -56,7 +62,11 @@ fn suppressions_silence_their_scope_and_report_unused_and_unknown_entries() {
         ]
     );
     let unknown = &outcome.findings[2].finding;
-    assert!(unknown.message.contains("not a rule id"), "{}", unknown.message);
+    assert!(
+        unknown.message.contains("not a rule id"),
+        "{}",
+        unknown.message
+    );
 }
 
 #[test]
@@ -64,9 +74,15 @@ fn a_suppression_for_a_rule_that_did_not_run_is_not_unused() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "openapi.yaml", DOC);
     let outcome = run(dir.path(), &["api/list-pagination", "archlint"]);
-    let unused: Vec<String> = positions(&outcome).into_iter().filter(|p| p.contains("unused")).collect();
+    let unused: Vec<String> = positions(&outcome)
+        .into_iter()
+        .filter(|p| p.contains("unused"))
+        .collect();
     // Only the unknown rule id; entries for rules outside --select are left alone.
-    assert_eq!(unused, vec!["openapi.yaml:24:27 archlint/unused-suppression info"]);
+    assert_eq!(
+        unused,
+        vec!["openapi.yaml:24:27 archlint/unused-suppression info"]
+    );
 }
 
 #[test]

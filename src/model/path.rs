@@ -289,13 +289,19 @@ const HEALTH_WORDS: &[&str] = &[
     "heartbeat",
 ];
 
-/// `/health`, `/api/v1/healthz`, `/health/ready`, `/_status`; not `/jobs/{id}/status`.
+/// `/health`, `/api/v1/healthz`, `/actuator/health`, `/health/ready`, `/_status`; not
+/// `/jobs/{id}/status`. `status` and `ping` are common sub-resources, so they count only
+/// as the first segment.
 pub fn is_health_path(path: &str) -> bool {
-    segments(path)
-        .find(|s| !is_version_segment(s) && !s.eq_ignore_ascii_case("api"))
-        .is_some_and(|s| {
-            HEALTH_WORDS.contains(&s.trim_start_matches('_').to_ascii_lowercase().as_str())
-        })
+    let mut meaningful = segments(path)
+        .filter(|s| !is_version_segment(s) && !s.eq_ignore_ascii_case("api"))
+        .take_while(|s| !is_param(s))
+        .map(|s| s.trim_start_matches('_').to_ascii_lowercase());
+    let Some(first) = meaningful.next() else {
+        return false;
+    };
+    let is_probe = |s: &str| HEALTH_WORDS.contains(&s) && s != "status" && s != "ping";
+    HEALTH_WORDS.contains(&first.as_str()) || meaningful.any(|s| is_probe(&s))
 }
 
 #[cfg(test)]
@@ -344,7 +350,12 @@ mod tests {
         ] {
             assert!(is_health_path(p), "{p}");
         }
-        for p in ["/jobs/{id}/status", "/users/{id}/ping", "/healthcare/plans"] {
+        for p in [
+            "/jobs/{id}/status",
+            "/users/{id}/ping",
+            "/healthcare/plans",
+            "/orders/status",
+        ] {
             assert!(!is_health_path(p), "{p}");
         }
     }

@@ -276,7 +276,7 @@ impl Normalizer<'_> {
             if let Some(url) = server.get("url") {
                 if let Some(text) = url.tree().as_str(url.id) {
                     out.push(Server {
-                        url: text.to_string(),
+                        url: substitute_variables(text, &server),
                         location: url.location(),
                         pointer: format!("{pointer}/{i}/url"),
                     });
@@ -549,9 +549,7 @@ impl Normalizer<'_> {
                 None => Some(param.clone()),
             };
             let schema_type = schema.as_ref().and_then(schema_type);
-            let has_maximum = schema
-                .as_ref()
-                .is_some_and(|s| s.get("maximum").is_some() || s.get("exclusiveMaximum").is_some());
+            let has_maximum = schema.as_ref().is_some_and(has_upper_bound);
             let has_enum = schema
                 .as_ref()
                 .is_some_and(|s| s.get("enum").is_some() || s.get("const").is_some());
@@ -774,8 +772,21 @@ impl Normalizer<'_> {
     }
 
     fn schema_identity(&mut self, schema: &NodeRef) -> Option<String> {
-        if let Some(target) = schema.str("$ref") {
-            return Some(target.rsplit('/').next().unwrap_or(target).to_string());
+        // A schema that is only a `$ref` to another is an alias: the last name counts.
+        let mut current = schema.clone();
+        let mut name = None;
+        for _ in 0..8 {
+            let Some(target) = current.str("$ref").map(str::to_owned) else {
+                break;
+            };
+            name = Some(target.rsplit('/').next().unwrap_or(&target).to_string());
+            match self.r.step(&current) {
+                Some(next) => current = next,
+                None => break,
+            }
+        }
+        if name.is_some() {
+            return name;
         }
         let resolved = self.r.resolve(schema)?;
         let props = resolved.get("properties")?;
@@ -863,6 +874,29 @@ fn schema_type(schema: &NodeRef) -> Option<String> {
         .map(str::to_owned)
 }
 
+/// A server URL with its `{variables}` replaced by their defaults.
+fn substitute_variables(url: &str, server: &NodeRef) -> String {
+    let Some(vars) = server.get("variables") else {
+        return url.to_string();
+    };
+    let mut out = url.to_string();
+    for e in vars.tree().entries(vars.id) {
+        if let Some(default) = vars.tree().get_str(e.value, "default") {
+            out = out.replace(&format!("{{{}}}", e.key), default);
+        }
+    }
+    out
+}
+
+/// `maximum`, or a numeric `exclusiveMaximum` (in 3.0 and 2.0 it is only a boolean
+/// modifier of `maximum`).
+fn has_upper_bound(schema: &NodeRef) -> bool {
+    schema.get("maximum").is_some()
+        || schema
+            .str("exclusiveMaximum")
+            .is_some_and(|v| v.parse::<f64>().is_ok())
+}
+
 fn missing_bound(schema: &NodeRef) -> Option<&'static str> {
     let has = |k: &str| schema.get(k).is_some();
     if has("enum") || has("const") {
@@ -873,9 +907,7 @@ fn missing_bound(schema: &NodeRef) -> Option<&'static str> {
             Some("string without maxLength")
         }
         "array" if !has("maxItems") => Some("array without maxItems"),
-        "integer" if !(has("maximum") || has("exclusiveMaximum")) => {
-            Some("integer without maximum")
-        }
+        "integer" if !has_upper_bound(schema) => Some("integer without maximum"),
         _ => None,
     }
 }

@@ -138,6 +138,22 @@ impl<'s> Resolver<'s> {
         None
     }
 
+    /// Follows one `$ref` hop (for telling aliases apart); `None` when broken.
+    pub fn step(&mut self, node: &NodeRef) -> Option<NodeRef> {
+        let target = node.str("$ref")?.to_owned();
+        match self.follow(node, &target) {
+            Ok(next) => Some(next),
+            Err(message) => {
+                let at = node
+                    .get("$ref")
+                    .map(|r| r.span())
+                    .unwrap_or_else(|| node.span());
+                self.problem(node, at, message);
+                None
+            }
+        }
+    }
+
     fn follow(&mut self, from: &NodeRef, target: &str) -> Result<NodeRef, String> {
         if is_remote(target) {
             return Err(format!(

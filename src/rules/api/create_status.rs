@@ -1,17 +1,31 @@
 //! api/create-status: a POST that creates a resource answers 200 instead of 201.
 
 use crate::finding::Finding;
-use crate::model::path::{ends_with_action, ends_with_param};
+use crate::model::path::{ends_with_action, ends_with_param, segments};
 use crate::model::Method;
 use crate::rules::Context;
 
 const ID: &str = "api/create-status";
 
+/// `/webhooks/stripe`: an endpoint that receives events answers 200 by convention.
+/// A bare `/webhooks` collection creates subscriptions and is still checked.
+fn is_webhook_receiver(path: &str) -> bool {
+    let segs: Vec<&str> = segments(path).collect();
+    segs.iter().rev().skip(1).any(|s| {
+        let s = s.to_ascii_lowercase();
+        s.contains("webhook") || s == "hooks" || s == "callbacks"
+    })
+}
+
 pub fn check(ctx: &Context) -> Vec<Finding> {
     let api = &ctx.project.api;
     let mut out = Vec::new();
     for e in api.endpoints.iter().filter(|e| e.method == Method::Post) {
-        if ends_with_param(&e.path) || ends_with_action(&e.path) || ctx.is_rpc(e) {
+        if ends_with_param(&e.path)
+            || ends_with_action(&e.path)
+            || is_webhook_receiver(&e.path)
+            || ctx.is_rpc(e)
+        {
             continue;
         }
         let Some(ok) = e.responses.iter().find(|r| r.code == "200") else {

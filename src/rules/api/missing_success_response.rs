@@ -1,4 +1,4 @@
-//! api/missing-success-response: an operation that declares no 2xx/3xx response.
+//! api/missing-success-response: an operation that declares no 1xx/2xx/3xx response.
 
 use crate::finding::Finding;
 use crate::rules::Context;
@@ -14,7 +14,7 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
             // A lone `default` may describe success; stay quiet then.
             !e.responses
                 .iter()
-                .any(|r| r.code == "default" || matches!(r.class(), Some(2 | 3)))
+                .any(|r| r.code == "default" || matches!(r.class(), Some(1..=3)))
         })
         .map(|e| {
             let message = if e.responses.is_empty() {

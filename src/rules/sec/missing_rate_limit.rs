@@ -2,8 +2,8 @@
 //! operations without a 429.
 
 use crate::finding::Finding;
-use crate::model::path::segments;
-use crate::model::{Endpoint, Response};
+use crate::model::path::{is_param, segments};
+use crate::model::{Endpoint, Method, Response};
 use crate::rules::Context;
 
 const ID: &str = "sec/missing-rate-limit";
@@ -39,9 +39,13 @@ fn declares_limit(r: &Response) -> bool {
         })
 }
 
+/// A POST to an authentication word that is not below a resource:
+/// `/auth/login`, `/sessions`; not `/conferences/{id}/sessions`.
 fn is_auth_operation(e: &Endpoint) -> bool {
-    e.method.is_write()
-        && segments(&e.path).any(|s| AUTH_WORDS.contains(&s.to_ascii_lowercase().as_str()))
+    e.method == Method::Post
+        && segments(&e.path)
+            .take_while(|s| !is_param(s))
+            .any(|s| AUTH_WORDS.contains(&s.to_ascii_lowercase().as_str()))
 }
 
 pub fn check(ctx: &Context) -> Vec<Finding> {
