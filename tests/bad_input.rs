@@ -257,3 +257,12 @@ fn lenient_yaml_that_libyaml_reads_is_analysed() {
         vec!["swagger.yaml:6:5 api/list-pagination warning"]
     );
 }
+
+/// OpenAPI 3.0 documents are also checked against the 3.0 structure (via `openapiv3`):
+/// the first departure is one parse error at the smallest piece that does not conform.
+#[test]
+fn openapi_30_structure_errors_point_at_the_piece() {
+    let doc = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /v1/a:\n    get:\n      parameters:\n        - name: q\n          in: query\n          required: 'yes'\n      responses:\n        '200': {description: ok}\n";
+    let e = one_error("bad.yaml", doc, "does not match the OpenAPI 3.0 structure");
+    assert!(e.starts_with("bad.yaml:7:"), "{e}");
+}

@@ -3,6 +3,8 @@
 
 mod normalize;
 pub mod refs;
+mod tree_de;
+mod validate;
 pub mod yaml;
 
 use std::collections::HashMap;

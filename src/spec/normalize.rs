@@ -198,6 +198,12 @@ impl Normalizer<'_> {
                 });
             }
             problems.push(finding);
+        } else if self.version == SpecVersion::OpenApi30 && problems.is_empty() {
+            problems.extend(super::validate::check_openapi_30(
+                root.tree(),
+                root.id,
+                root.source(),
+            ));
         }
         DocumentFacts {
             document: Some(document),
