@@ -184,22 +184,11 @@ fn report_root(paths: &[PathBuf]) -> PathBuf {
 }
 
 fn absolutize(cwd: &Path, p: &Path) -> PathBuf {
-    let joined = if p.is_absolute() {
-        p.to_path_buf()
+    if p.is_absolute() {
+        crate::spec::normalise_path(p)
     } else {
-        cwd.join(p)
-    };
-    let mut out = PathBuf::new();
-    for part in joined.components() {
-        match part {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
+        crate::spec::normalise_path(&cwd.join(p))
     }
-    out
 }
 
 fn load_settings(args: &CheckArgs, paths: &[PathBuf]) -> Result<Settings, String> {

@@ -112,7 +112,7 @@ fn parse_tree(source: &SourceFile) -> Result<yaml::Tree, yaml::YamlError> {
 }
 
 /// Lexically removes `.` and `..` so one file reached by two spellings is one entry.
-fn normalise_path(path: &Path) -> PathBuf {
+pub fn normalise_path(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for part in path.components() {
         match part {
