@@ -266,3 +266,20 @@ fn openapi_30_structure_errors_point_at_the_piece() {
     let e = one_error("bad.yaml", doc, "does not match the OpenAPI 3.0 structure");
     assert!(e.starts_with("bad.yaml:7:"), "{e}");
 }
+
+/// libyaml-safer panics on a block scalar ending the file without a newline; archlint
+/// reads such files like any other.
+#[test]
+fn block_scalar_at_end_of_file_without_newline() {
+    let doc = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\nx-note: |\n  hello";
+    let (_, errors) = check_beside_good("note.yaml", doc.as_bytes());
+    assert!(errors.is_empty(), "{errors:?}");
+}
+
+#[test]
+fn settings_with_an_openapi_key_are_not_documents() {
+    let (_, errors) = check_beside_good("values.yaml", b"openapi:\n  enabled: true\n");
+    assert!(errors.is_empty(), "{errors:?}");
+    let (_, errors) = check_beside_good("settings.json", b"{\"swagger\": {\"ui\": true}}");
+    assert!(errors.is_empty(), "{errors:?}");
+}

@@ -94,6 +94,21 @@ impl DocStore {
 /// YAML for everything; a `.json` file must also be strict JSON, since YAML would
 /// quietly accept JSON its owners' tools reject (`{"a": }`).
 fn parse_tree(source: &SourceFile) -> Result<yaml::Tree, yaml::YamlError> {
+    // A panic inside the YAML library costs this one file, not the document that
+    // references it.
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        parse_tree_unguarded(source)
+    }))
+    .unwrap_or_else(|_| {
+        Err(yaml::YamlError {
+            message: "the YAML parser failed on this file (internal error); it was not analysed"
+                .into(),
+            span: Span::new(0, 0),
+        })
+    })
+}
+
+fn parse_tree_unguarded(source: &SourceFile) -> Result<yaml::Tree, yaml::YamlError> {
     let is_json = source.path.to_ascii_lowercase().ends_with(".json");
     if is_json {
         let mut de = serde_json::Deserializer::from_str(&source.text);

@@ -40,11 +40,11 @@ pub fn analyse_document(
         .into_iter()
         .find_map(|k| root.get(k).map(|v| (k, v)))?;
     let version_loc = root.key_location(version_key)?;
-    let raw_version = version_text
-        .tree()
-        .as_str(version_text.id)
-        .unwrap_or("")
-        .trim();
+    let raw_version = version_text.tree().as_str(version_text.id)?.trim();
+    // `openapi: {enabled: true}` or `swagger: true` in an app's settings is not a spec.
+    if !raw_version.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
     let version = match (version_key, raw_version) {
         ("swagger", v) if v == "2.0" || v == "2" => SpecVersion::Swagger2,
         ("openapi", v) if v.starts_with("3.0") => SpecVersion::OpenApi30,
@@ -861,8 +861,10 @@ impl Normalizer<'_> {
     }
 
     fn is_array(&self, schema: &NodeRef) -> bool {
-        schema_type(schema).as_deref() == Some("array")
-            || (schema.get("items").is_some() && schema.get("properties").is_none())
+        match schema_type(schema).as_deref() {
+            Some(t) => t == "array",
+            None => schema.get("items").is_some() && schema.get("properties").is_none(),
+        }
     }
 }
 

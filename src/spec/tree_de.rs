@@ -95,6 +95,18 @@ impl<'de, 't> de::Deserializer<'de> for NodeDeserializer<'t> {
         }
     }
 
+    /// A plain scalar where a string is expected is that string (`version: 1.0`).
+    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match &self.tree.node(self.id).kind {
+            NodeKind::Scalar { value, .. } => visitor.visit_str(value),
+            _ => self.deserialize_any(visitor),
+        }
+    }
+
+    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_str(visitor)
+    }
+
     fn deserialize_newtype_struct<V: Visitor<'de>>(
         self,
         _name: &'static str,
@@ -104,7 +116,7 @@ impl<'de, 't> de::Deserializer<'de> for NodeDeserializer<'t> {
     }
 
     forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char bytes
         byte_buf unit unit_struct seq tuple tuple_struct map struct identifier ignored_any
     }
 }

@@ -318,7 +318,16 @@ impl Builder {
 
 /// Parses the first YAML document of a file (JSON is read as YAML).
 pub fn parse(source: &SourceFile) -> Result<Tree, YamlError> {
-    let mut input = source.text.as_bytes();
+    // libyaml-safer 0.3 panics on a block scalar that ends the file without a line
+    // break; a final newline changes no offset of the text itself.
+    let owned;
+    let text = if source.text.ends_with('\n') {
+        source.text.as_str()
+    } else {
+        owned = format!("{}\n", source.text);
+        owned.as_str()
+    };
+    let mut input = text.as_bytes();
     let mut parser = Parser::new();
     parser.set_input_string(&mut input);
     let mut b = Builder {

@@ -1,7 +1,7 @@
 //! api/create-status: a POST that creates a resource answers 200 instead of 201.
 
 use crate::finding::Finding;
-use crate::model::path::{ends_with_action, ends_with_param, segments};
+use crate::model::path::{ends_with_action, ends_with_param, is_param, segments};
 use crate::model::Method;
 use crate::rules::Context;
 
@@ -26,6 +26,19 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
             || is_webhook_receiver(&e.path)
             || ctx.is_rpc(e)
         {
+            continue;
+        }
+        // A creating POST targets a collection whose items have their own path
+        // (`/users` beside `/users/{id}`); elsewhere a POST is too often an action.
+        let item_prefix = format!("{}/", e.path.trim_end_matches('/'));
+        let has_items = api.endpoints.iter().any(|other| {
+            other.origin == e.origin
+                && other
+                    .path
+                    .strip_prefix(&item_prefix)
+                    .is_some_and(|rest| rest.split('/').next().is_some_and(is_param))
+        });
+        if !has_items {
             continue;
         }
         let Some(ok) = e.responses.iter().find(|r| r.code == "200") else {

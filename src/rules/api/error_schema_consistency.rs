@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use crate::config::ErrorFormat;
 use crate::finding::Finding;
+use crate::model::path::is_health_path;
 use crate::model::{Endpoint, Response};
 use crate::rules::Context;
 
@@ -28,6 +29,7 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
     for doc_index in 0..api.documents.len() {
         let errors: Vec<(&Endpoint, &Response)> = api
             .endpoints_of(doc_index)
+            .filter(|e| !is_health_path(&e.path))
             .flat_map(|e| {
                 e.responses
                     .iter()

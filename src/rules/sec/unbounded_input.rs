@@ -40,7 +40,7 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
                 continue;
             }
             out.push(
-                Finding::new(ID, param.location.clone(), format!("parameter `{}` is a {}", param.name, param.missing))
+                Finding::new(ID, param.location.clone(), format!("parameter `{}`: {}", param.name, param.missing))
                     .label("unbounded input")
                     .help("bound the parameter: `maxLength`/`enum`/`pattern`/`format` for strings, `maxItems` for arrays, `maximum` for integers")
                     .anchor(doc.anchor(param.pointer.clone())),
