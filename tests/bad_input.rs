@@ -7,18 +7,7 @@ mod common;
 use common::{positions, run, write};
 
 /// A valid document with one known finding, beside every bad file.
-const GOOD: &str = "openapi: 3.0.3
-info: {title: t, version: '1'}
-paths:
-  /v1/books:
-    get:
-      responses:
-        '200':
-          description: ok
-          content:
-            application/json:
-              schema: {type: array, items: {type: string}}
-";
+const GOOD: &str = common::ONE_LIST_ENDPOINT;
 
 /// Runs a folder holding `good.yaml` and `bad.<ext>`; returns the findings' positions
 /// and the parse errors' messages.

@@ -23,18 +23,7 @@ fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
-const ONE_WARNING: &str = "openapi: 3.0.3
-info: {title: t, version: '1'}
-paths:
-  /v1/books:
-    get:
-      responses:
-        '200':
-          description: ok
-          content:
-            application/json:
-              schema: {type: array, items: {type: string}}
-";
+const ONE_WARNING: &str = common::ONE_LIST_ENDPOINT;
 
 fn project(text: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();

@@ -7,6 +7,21 @@ use archlint::config::Settings;
 use archlint::engine::{self, CheckOptions, Outcome};
 use archlint::report::human::{self, HumanOptions};
 
+/// A valid OpenAPI 3.0 document with exactly one finding: `api/list-pagination` on
+/// `GET /v1/books`, at line 5, column 5.
+pub const ONE_LIST_ENDPOINT: &str = "openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /v1/books:
+    get:
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {type: array, items: {type: string}}
+";
+
 pub fn fixture(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("fixtures")
