@@ -35,6 +35,11 @@ paths:
           content:
             application/json:
               schema: {type: array, items: {type: string}}
+  # The item path that makes POST /v1/books a creating collection.
+  /v1/books/{id}:
+    get:
+      responses:
+        '200': {description: ok}
 ";
 
 #[test]
