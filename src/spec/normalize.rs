@@ -70,6 +70,7 @@ pub fn analyse_document(
         problems: Vec::new(),
         suppressions: Vec::new(),
         seen_inputs: HashSet::new(),
+        seen_leaves: HashSet::new(),
         unbounded_inputs: Vec::new(),
         unbounded_params: Vec::new(),
     };
@@ -85,6 +86,8 @@ struct Normalizer<'s> {
     problems: Vec<(String, Location)>,
     suppressions: Vec<Suppression>,
     seen_inputs: HashSet<(usize, u32)>,
+    /// Shared schemas already reported as unbounded leaves.
+    seen_leaves: HashSet<(usize, u32)>,
     unbounded_inputs: Vec<UnboundedObject>,
     unbounded_params: Vec<UnboundedParam>,
 }
@@ -595,7 +598,7 @@ impl Normalizer<'_> {
         if !self.seen_inputs.insert(param.identity()) {
             return;
         }
-        if let Some(missing) = missing_bound(schema) {
+        if let Some(missing) = missing_bound(schema).filter(|m| !is_identifier(name, m)) {
             self.unbounded_params.push(UnboundedParam {
                 name: name.to_string(),
                 missing,
@@ -668,12 +671,35 @@ impl Normalizer<'_> {
             if prop.str("readOnly") == Some("true") {
                 continue;
             }
-            if let Some(missing) = missing_bound(&prop) {
-                first_location.get_or_insert_with(|| Location::new(props.source(), entry.key_span));
-                fields.push(UnboundedField {
-                    name: entry.key.clone(),
-                    missing,
-                });
+            let target = props.at(entry.value).str("$ref").map(str::to_owned);
+            match (missing_bound(&prop), target) {
+                (Some(missing), _) if is_identifier(&entry.key, missing) => {}
+                // The bound belongs on the shared schema the property names: report it
+                // there, once, however many request objects use it.
+                (Some(missing), Some(target)) => {
+                    if self.seen_leaves.insert(prop.identity()) {
+                        let name = target.rsplit('/').next().unwrap_or(&target).to_string();
+                        let pointer = target
+                            .split_once('#')
+                            .map(|(_, p)| p)
+                            .unwrap_or("")
+                            .to_string();
+                        self.unbounded_inputs.push(UnboundedObject {
+                            location: prop.key_location("type").unwrap_or_else(|| prop.location()),
+                            pointer,
+                            fields: vec![UnboundedField { name, missing }],
+                        });
+                    }
+                }
+                (Some(missing), None) => {
+                    first_location
+                        .get_or_insert_with(|| Location::new(props.source(), entry.key_span));
+                    fields.push(UnboundedField {
+                        name: entry.key.clone(),
+                        missing,
+                    });
+                }
+                (None, _) => {}
             }
             if ["properties", "items", "allOf", "oneOf", "anyOf"]
                 .iter()
@@ -903,6 +929,16 @@ fn has_upper_bound(schema: &NodeRef) -> bool {
         || schema
             .str("exclusiveMaximum")
             .is_some_and(|v| v.parse::<f64>().is_ok())
+}
+
+/// Integer identifiers (`id`, `user_id`, `petId`) are bounded by their type; a
+/// `maximum` on them would say nothing.
+fn is_identifier(name: &str, missing: &str) -> bool {
+    missing.starts_with("integer")
+        && (name.eq_ignore_ascii_case("id")
+            || name.ends_with("_id")
+            || name.ends_with("Id")
+            || name.ends_with("ID"))
 }
 
 fn missing_bound(schema: &NodeRef) -> Option<&'static str> {
