@@ -304,6 +304,23 @@ pub fn is_health_path(path: &str) -> bool {
     HEALTH_WORDS.contains(&first.as_str()) || meaningful.any(|s| is_probe(&s))
 }
 
+/// Operational routes (health, docs, metrics, version) that are conventionally left
+/// out of versioning and need no documented errors.
+pub fn is_infrastructure(path: &str) -> bool {
+    is_health_path(path)
+        || segments(path).any(|s| {
+            let s = s.to_ascii_lowercase();
+            s.starts_with("openapi")
+                || s.starts_with("swagger")
+                || s == "docs"
+                || s == ".well-known"
+                || s == "metrics"
+                || s == "version"
+                || s == "favicon.ico"
+                || s == "robots.txt"
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,7 +2,7 @@
 //! operations that declare no 401/403.
 
 use crate::finding::Finding;
-use crate::model::path::is_health_path;
+use crate::model::path::is_infrastructure;
 use crate::model::{Endpoint, Response};
 use crate::rules::Context;
 
@@ -33,10 +33,10 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
     let api = &ctx.project.api;
     let mut out = Vec::new();
     for (doc_index, doc) in api.documents.iter().enumerate() {
-        // Health probes take no input and answer 200 or 503: nothing to document.
+        // Health probes, docs and version routes take no input: nothing to document.
         let endpoints: Vec<&Endpoint> = api
             .endpoints_of(doc_index)
-            .filter(|e| !is_health_path(&e.path))
+            .filter(|e| !is_infrastructure(&e.path))
             .collect();
         if endpoints.is_empty() {
             continue;

@@ -5,27 +5,11 @@ use std::collections::HashSet;
 
 use crate::config::Versioning;
 use crate::finding::Finding;
-use crate::model::path::{has_version, is_health_path, segments};
+use crate::model::path::{has_version, is_infrastructure};
 use crate::model::Endpoint;
 use crate::rules::Context;
 
 const ID: &str = "api/versioning";
-
-/// Paths that are conventionally left out of versioning.
-fn is_infrastructure(path: &str) -> bool {
-    is_health_path(path)
-        || segments(path).any(|s| {
-            let s = s.to_ascii_lowercase();
-            s.starts_with("openapi")
-                || s.starts_with("swagger")
-                || s == "docs"
-                || s == ".well-known"
-                || s == "metrics"
-                || s == "version"
-                || s == "favicon.ico"
-                || s == "robots.txt"
-        })
-}
 
 pub fn check(ctx: &Context) -> Vec<Finding> {
     let api = &ctx.project.api;

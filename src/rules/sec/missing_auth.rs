@@ -48,7 +48,21 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
         }
         // No authentication anywhere: say it once; it may live in a gateway.
         if guarded.iter().all(|e| is_anonymous(e)) {
-            let message = if doc.security_schemes.is_empty() {
+            // A global `security` with a `{}` alternative makes authentication optional
+            // on purpose: say that, where it is written.
+            let optional = doc
+                .global_security
+                .as_ref()
+                .filter(|s| !s.requirements.is_empty() && s.allows_anonymous());
+            let location = optional
+                .map(|s| s.location.clone())
+                .unwrap_or_else(|| doc.where_findings_go().clone());
+            let message = if optional.is_some() {
+                format!(
+                    "the top-level `security` lets anonymous callers in (a `{{}}` alternative), and no operation requires more ({} non-public operations)",
+                    guarded.len()
+                )
+            } else if doc.security_schemes.is_empty() {
                 format!(
                     "the document declares no authentication at all ({} non-public operations)",
                     guarded.len()
@@ -60,7 +74,7 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
                 )
             };
             out.push(
-                Finding::new(ID, doc.where_findings_go().clone(), message)
+                Finding::new(ID, location, message)
                     .label("no authentication")
                     .help("declare a security scheme and a top-level `security` requirement; if a gateway authenticates, suppress this with the reason")
                     .anchor(doc.anchor("/paths")),
