@@ -71,6 +71,10 @@ pub fn analyse_document(
         suppressions: Vec::new(),
         seen_inputs: HashSet::new(),
         seen_leaves: HashSet::new(),
+        root_produces: root
+            .get("produces")
+            .map(|p| string_list(&p))
+            .unwrap_or_default(),
         unbounded_inputs: Vec::new(),
         unbounded_params: Vec::new(),
     };
@@ -88,6 +92,8 @@ struct Normalizer<'s> {
     seen_inputs: HashSet<(usize, u32)>,
     /// Shared schemas already reported as unbounded leaves.
     seen_leaves: HashSet<(usize, u32)>,
+    /// Swagger 2.0's document-wide `produces`, the default for every operation.
+    root_produces: Vec<String>,
     unbounded_inputs: Vec<UnboundedObject>,
     unbounded_params: Vec<UnboundedParam>,
 }
@@ -776,17 +782,15 @@ impl Normalizer<'_> {
     /// The media types and the (unresolved) schema node of a response body, preferring JSON.
     fn response_schema(&mut self, resp: &NodeRef, op: &NodeRef) -> (Vec<String>, Option<NodeRef>) {
         if self.version == SpecVersion::Swagger2 {
-            let produces: Vec<String> = op
-                .get("produces")
-                .map(|p| {
-                    p.tree()
-                        .items(p.id)
-                        .iter()
-                        .filter_map(|&i| p.tree().as_str(i).map(str::to_owned))
-                        .collect()
-                })
-                .unwrap_or_default();
-            return (produces, resp.get("schema"));
+            // A response without a schema has no body, whatever `produces` says.
+            let Some(schema) = resp.get("schema") else {
+                return (Vec::new(), None);
+            };
+            let produces = match op.get("produces") {
+                Some(p) => string_list(&p),
+                None => self.root_produces.clone(),
+            };
+            return (produces, Some(schema));
         }
         let Some(content) = resp.get("content").and_then(|c| self.r.resolve(&c)) else {
             return (Vec::new(), None);
@@ -892,6 +896,14 @@ impl Normalizer<'_> {
             None => schema.get("items").is_some() && schema.get("properties").is_none(),
         }
     }
+}
+
+fn string_list(node: &NodeRef) -> Vec<String> {
+    let tree = node.tree();
+    tree.items(node.id)
+        .iter()
+        .filter_map(|&i| tree.as_str(i).map(str::to_owned))
+        .collect()
 }
 
 /// The schema's type; for 3.1 `type: [string, "null"]`, the non-null one.
