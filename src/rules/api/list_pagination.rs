@@ -52,6 +52,20 @@ const PAGING_HEADERS: &[&str] = &[
     "xcontinuationtoken",
 ];
 
+/// Siblings that make the object a resource of its own that happens to hold a list
+/// (`{id, project_id, items, updated_at}`), not an envelope around a collection.
+fn is_resource_marker(property: &str) -> bool {
+    let p = property.to_ascii_lowercase();
+    p == "id"
+        || p.ends_with("_id")
+        || property.ends_with("Id")
+        || p.ends_with("_at")
+        || p.starts_with("created")
+        || p.starts_with("updated")
+        || p.starts_with("creation")
+        || p.starts_with("update_time")
+}
+
 fn same_resource(property: &str, resource: &str) -> bool {
     let p = normalise_param_name(property);
     let r = normalise_param_name(resource);
@@ -76,6 +90,7 @@ fn collection_response(endpoint: &Endpoint) -> Option<&Response> {
                     && !siblings
                         .iter()
                         .any(|s| PAGING_HINTS.contains(&normalise_param_name(s).as_str()))
+                    && !siblings.iter().any(|s| is_resource_marker(s))
             }
             _ => false,
         }
