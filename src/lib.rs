@@ -13,4 +13,5 @@ pub mod report;
 pub mod rules;
 pub mod source;
 pub mod spec;
+pub mod sql;
 pub mod suppress;

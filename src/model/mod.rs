@@ -2,6 +2,8 @@
 
 pub mod api;
 pub mod path;
+pub mod query;
+pub mod schema;
 
 pub use api::*;
 
