@@ -5,11 +5,14 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::baseline::{self, Baseline};
+use crate::changed;
 use crate::config::{self, Settings};
 use crate::engine::{self, CheckOptions};
 use crate::finding::Level;
 use crate::registry::{self, RULES};
-use crate::report::{self, human::HumanOptions, Counts};
+use crate::report::sarif::SarifOptions;
+use crate::report::{self, human::HumanOptions, markdown::MarkdownOptions, Counts};
 
 pub const EXIT_OK: i32 = 0;
 pub const EXIT_FINDINGS: i32 = 1;
@@ -32,7 +35,7 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Check the given paths (the default command).
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// List every rule with its area, default level and summary.
     Rules {
         #[arg(long, value_enum, default_value_t = ListFormat::Human)]
@@ -43,6 +46,20 @@ enum Command {
         /// A rule id such as `api/list-pagination`.
         rule: String,
     },
+    /// Write a commented archlint.toml with the policy this repository already follows.
+    Init {
+        /// The repository folder.
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// Replace an existing archlint.toml.
+        #[arg(long)]
+        force: bool,
+        /// Print the file instead of writing it.
+        #[arg(long)]
+        stdout: bool,
+    },
+    /// Print the JSON schema of archlint.toml (for editors).
+    ConfigSchema,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -55,6 +72,12 @@ enum ListFormat {
 enum Format {
     Human,
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+    /// A Markdown summary, for $GITHUB_STEP_SUMMARY or a pull-request comment.
+    Markdown,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -86,6 +109,25 @@ struct CheckArgs {
     /// Never colour the output (also: the NO_COLOR environment variable).
     #[arg(long)]
     no_color: bool,
+    /// Also write SARIF to this file, beside the report in --format.
+    #[arg(long, value_name = "FILE")]
+    sarif_output: Option<PathBuf>,
+    /// Also write the Markdown summary to this file (e.g. $GITHUB_STEP_SUMMARY).
+    #[arg(long, value_name = "FILE")]
+    markdown_output: Option<PathBuf>,
+    /// SARIF `automationDetails.id`: keeps separate code-scanning alerts per category.
+    #[arg(long, value_name = "NAME")]
+    sarif_category: Option<String>,
+    /// Report only findings that are not in this baseline file.
+    #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
+    baseline: Option<PathBuf>,
+    /// Record every current finding in this baseline file, print nothing else, exit 0.
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<PathBuf>,
+    /// Report only findings in files changed since this git ref (rules still read
+    /// the whole repository).
+    #[arg(long, value_name = "REF")]
+    changed_since: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -115,9 +157,18 @@ pub fn run() -> i32 {
         }
     };
     match cli.command {
-        Some(Command::Check(args)) => check(args),
+        Some(Command::Check(args)) => check(*args),
         Some(Command::Rules { format }) => list_rules(format),
         Some(Command::Explain { rule }) => explain(&rule),
+        Some(Command::Init {
+            path,
+            force,
+            stdout,
+        }) => init(&path, force, stdout),
+        Some(Command::ConfigSchema) => {
+            print!("{}", config::json_schema());
+            EXIT_OK
+        }
         None => check(cli.check),
     }
 }
@@ -236,15 +287,80 @@ fn check(args: CheckArgs) -> i32 {
         select: args.select.clone(),
         ignore: args.ignore.clone(),
     };
-    let outcome = engine::check(&options, &settings);
+    let mut outcome = engine::check(&options, &settings);
+
+    if let Some(reference) = &args.changed_since {
+        match changed::changed_files(&options.root, reference) {
+            Ok(changed) => outcome
+                .findings
+                .retain(|r| changed.contains(r.finding.location.path())),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return EXIT_USAGE;
+            }
+        }
+    }
+    if let Some(path) = &args.write_baseline {
+        let text = baseline::render(&outcome.findings);
+        if let Err(e) = std::fs::write(path, text) {
+            eprintln!("error: cannot write `{}`: {e}", path.display());
+            return EXIT_USAGE;
+        }
+        eprintln!(
+            "wrote {} to the baseline `{}`",
+            report::plural(outcome.findings.len(), "finding"),
+            path.display()
+        );
+        return EXIT_OK;
+    }
+    let mut baseline_note = None;
+    if let Some(path) = &args.baseline {
+        let accepted = match Baseline::load(path) {
+            Ok(b) => b,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return EXIT_USAGE;
+            }
+        };
+        let findings = std::mem::take(&mut outcome.findings);
+        let (kept, result) = accepted.filter(findings, |entry| {
+            let rule_ran = engine::rule_enabled(&options, &settings, &entry.rule);
+            rule_ran && outcome.checked_paths.contains(&entry.path)
+        });
+        outcome.findings = kept;
+        baseline_note = Some(format!(
+            "baseline: {} accepted, {} no longer {}{}",
+            report::plural(result.accepted, "finding"),
+            report::plural(result.stale, "entry").replace("entrys", "entries"),
+            if result.stale == 1 { "occurs" } else { "occur" },
+            if result.stale > 0 {
+                " (refresh it with --write-baseline)"
+            } else {
+                ""
+            }
+        ));
+    }
+
     let counts = Counts::of(&outcome.findings);
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let color =
         to_terminal && !args.no_color && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let sarif_options = SarifOptions {
+        category: args.sarif_category.clone(),
+    };
     let text = match args.format {
         Format::Json => {
             report::json::render(&outcome.findings, outcome.files_checked, outcome.documents)
         }
+        Format::Sarif => report::sarif::render(&outcome.findings, &sarif_options),
+        Format::Github => report::github::render(&outcome.findings),
+        Format::Markdown => report::markdown::render(
+            &outcome.findings,
+            outcome.files_checked,
+            &MarkdownOptions {
+                link_base: github_blob_base(),
+            },
+        ),
         Format::Human => {
             let width = if to_terminal { terminal_width() } else { 100 };
             let mut text = report::human::render(&outcome.findings, &HumanOptions { color, width });
@@ -270,7 +386,36 @@ fn check(args: CheckArgs) -> i32 {
         eprintln!("error: {e}");
         return EXIT_USAGE;
     }
+    if let Some(path) = &args.sarif_output {
+        let sarif = report::sarif::render(&outcome.findings, &sarif_options);
+        if let Err(e) = std::fs::write(path, sarif) {
+            eprintln!("error: cannot write `{}`: {e}", path.display());
+            return EXIT_USAGE;
+        }
+    }
+    if let Some(path) = &args.markdown_output {
+        let summary = report::markdown::render(
+            &outcome.findings,
+            outcome.files_checked,
+            &MarkdownOptions {
+                link_base: github_blob_base(),
+            },
+        );
+        // Appending: $GITHUB_STEP_SUMMARY collects every step's output.
+        let appended = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .and_then(|mut f| f.write_all(summary.as_bytes()));
+        if let Err(e) = appended {
+            eprintln!("error: cannot write `{}`: {e}", path.display());
+            return EXIT_USAGE;
+        }
+    }
     if !args.quiet {
+        if let Some(note) = baseline_note {
+            eprintln!("{note}");
+        }
         eprintln!(
             "checked {} in {:.2}s",
             report::plural(outcome.files_checked, "file"),
@@ -282,6 +427,56 @@ fn check(args: CheckArgs) -> i32 {
         EXIT_FINDINGS
     } else {
         EXIT_OK
+    }
+}
+
+/// In GitHub Actions, Markdown links point at the checked-out commit on github.com so
+/// they work from the run summary and from pull-request comments.
+fn github_blob_base() -> Option<String> {
+    let var = |name| std::env::var(name).ok().filter(|v: &String| !v.is_empty());
+    Some(format!(
+        "{}/{}/blob/{}/",
+        var("GITHUB_SERVER_URL")?,
+        var("GITHUB_REPOSITORY")?,
+        var("GITHUB_SHA")?
+    ))
+}
+
+fn init(path: &Path, force: bool, to_stdout: bool) -> i32 {
+    if !path.is_dir() {
+        eprintln!("error: `{}` is not a folder", path.display());
+        return EXIT_USAGE;
+    }
+    let target = path.join(config::FILE_NAME);
+    if target.exists() && !force && !to_stdout {
+        eprintln!(
+            "error: `{}` already exists (use --force to replace it, or --stdout to print a new one)",
+            target.display()
+        );
+        return EXIT_USAGE;
+    }
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let root = absolutize(&cwd, path);
+    let options = CheckOptions {
+        root: root.clone(),
+        paths: vec![root],
+        ..Default::default()
+    };
+    let project = engine::load_project(&options, &Settings::defaults());
+    let text = crate::init::render(&crate::init::infer(&project));
+    if to_stdout {
+        print!("{text}");
+        return EXIT_OK;
+    }
+    match std::fs::write(&target, text) {
+        Ok(()) => {
+            eprintln!("wrote `{}`", target.display());
+            EXIT_OK
+        }
+        Err(e) => {
+            eprintln!("error: cannot write `{}`: {e}", target.display());
+            EXIT_USAGE
+        }
     }
 }
 

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::finding::Level;
@@ -12,8 +13,9 @@ use crate::registry;
 
 pub const FILE_NAME: &str = "archlint.toml";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
+/// A rule's level, or `off`.
 pub enum Setting {
     Off,
     Info,
@@ -32,47 +34,62 @@ impl Setting {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+/// How the API is versioned; `api/versioning` checks that every path follows it.
 pub enum Versioning {
+    /// A version segment in the path or server URL: `/v1/users`.
     #[default]
     Uri,
+    /// A version header such as `Api-Version`; paths must not carry a version.
     Header,
+    /// A versioned media type such as `application/vnd.acme.v2+json`.
     MediaType,
+    /// Do not check versioning.
     None,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, JsonSchema)]
+/// The error body format `api/error-schema-consistency` expects.
 pub enum ErrorFormat {
+    /// Any schema, as long as one is used consistently.
     #[default]
     #[serde(rename = "any")]
     Any,
+    /// RFC 9457 `application/problem+json`.
     #[serde(rename = "problem+json")]
     ProblemJson,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
+/// REST resources, or RPC-style action endpoints (`POST /users.create`).
 pub enum ApiStyle {
     #[default]
     Rest,
     Rpc,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
+/// The casing `api/path-naming` expects for literal path segments.
 pub enum PathCase {
     /// No upper-case letters; kebab-case and snake_case both pass.
     #[default]
     Lower,
+    /// `order-items`.
     Kebab,
+    /// `order_items`.
     Snake,
+    /// Do not check casing.
     Any,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+/// The choices style guides disagree on; the defaults follow common practice.
 pub struct Policy {
+    /// How the API is versioned.
     pub versioning: Versioning,
     /// Query parameters that make a list endpoint paginated.
     pub pagination_params: Vec<String>,
@@ -80,8 +97,11 @@ pub struct Policy {
     pub page_size_params: Vec<String>,
     /// Globs over path templates that need no authentication.
     pub public_paths: Vec<String>,
+    /// The error body format.
     pub errors: ErrorFormat,
+    /// REST or RPC.
     pub style: ApiStyle,
+    /// Casing of literal path segments.
     pub path_case: PathCase,
 }
 
@@ -163,17 +183,21 @@ impl Default for Policy {
     }
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
+/// Rule levels for some files only.
 pub struct Override {
     /// Globs over paths relative to the scanned root.
     pub files: Vec<String>,
+    /// Levels by rule id or area, for these files.
     #[serde(default)]
+    #[schemars(with = "BTreeMap<String, Setting>")]
     pub rules: BTreeMap<toml::Spanned<String>, Setting>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
+/// `archlint.toml`: archlint's configuration.
 pub struct Config {
     /// Globs of files to check; when set, nothing else is read.
     #[serde(default)]
@@ -183,9 +207,12 @@ pub struct Config {
     pub exclude: Vec<String>,
     /// Levels by rule id or area: `off`, `info`, `warning`, `error`.
     #[serde(default)]
+    #[schemars(with = "BTreeMap<String, Setting>")]
     pub rules: BTreeMap<toml::Spanned<String>, Setting>,
+    /// Policy choices.
     #[serde(default)]
     pub policy: Policy,
+    /// Levels for some files only; later entries win.
     #[serde(default)]
     pub overrides: Vec<Override>,
 }
@@ -267,6 +294,15 @@ fn check_rule_keys(
         out.insert(id.clone(), *setting);
     }
     Ok(out)
+}
+
+/// The JSON schema of `archlint.toml`, generated from the types above so editors can
+/// complete and check the file (`archlint.schema.json` in the repository).
+pub fn json_schema() -> String {
+    let schema = schemars::schema_for!(Config);
+    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    text.push('\n');
+    text
 }
 
 impl Settings {

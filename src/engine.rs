@@ -32,6 +32,8 @@ pub struct CheckOptions {
 #[derive(Debug)]
 pub struct Outcome {
     pub findings: Vec<Reported>,
+    /// Paths (relative to the root) of every file read, for scoping a baseline.
+    pub checked_paths: std::collections::HashSet<String>,
     pub files_checked: usize,
     pub documents: usize,
     pub elapsed: Duration,
@@ -58,6 +60,11 @@ pub fn validate_selectors(selectors: &[String]) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// Whether a rule (or built-in diagnostic) runs under these options and settings.
+pub fn rule_enabled(options: &CheckOptions, settings: &Settings, id: &str) -> bool {
+    enabled(options, settings, id)
 }
 
 fn enabled(options: &CheckOptions, settings: &Settings, id: &str) -> bool {
@@ -162,10 +169,21 @@ fn fingerprint(finding: &Finding, occurrence: usize) -> String {
     format!("{:016x}", xxhash_rust::xxh3::xxh3_64(text.as_bytes()))
 }
 
+/// Discovers and loads the repository without running rules (for `archlint init`).
+pub fn load_project(options: &CheckOptions, settings: &Settings) -> Project {
+    let discovery = discover::discover(&options.root, &options.paths, settings);
+    load(options, &discovery.files).0
+}
+
 pub fn check(options: &CheckOptions, settings: &Settings) -> Outcome {
     let started = Instant::now();
     let discovery = discover::discover(&options.root, &options.paths, settings);
     let files_checked = discovery.files.len();
+    let checked_paths = discovery
+        .files
+        .iter()
+        .map(|(path, _)| spec::display_path(&options.root, path))
+        .collect();
     let (mut project, documents) = load(options, &discovery.files);
     project.load_problems.extend(discovery.problems);
 
@@ -198,6 +216,7 @@ pub fn check(options: &CheckOptions, settings: &Settings) -> Outcome {
     reported.sort_by(|a, b| sort_key(a).cmp(&sort_key(b)));
     Outcome {
         findings: reported,
+        checked_paths,
         files_checked,
         documents,
         elapsed: started.elapsed(),

@@ -2,11 +2,14 @@
 //!
 //! Data flows one way: `discover` → `spec` (parse) → `model` → `rules` → `report`.
 
+pub mod baseline;
+pub mod changed;
 pub mod cli;
 pub mod config;
 pub mod discover;
 pub mod engine;
 pub mod finding;
+pub mod init;
 pub mod model;
 pub mod registry;
 pub mod report;

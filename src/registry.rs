@@ -142,3 +142,26 @@ pub fn summary_of(doc: &str) -> String {
 pub fn doc_path(id: &str) -> String {
     format!("rules/{id}.md")
 }
+
+/// Where a rule's page can be read on the web (for reports shown outside a checkout).
+pub fn doc_url(id: &str) -> String {
+    format!(
+        "{}/blob/main/{}",
+        env!("CARGO_PKG_REPOSITORY"),
+        doc_path(id)
+    )
+}
+
+/// The area of a rule id (`sec` for `sec/missing-auth`).
+pub fn area_of(id: &str) -> &str {
+    id.split('/').next().unwrap_or(id)
+}
+
+/// The body of a `## heading` section of a page, trimmed.
+pub fn section_of<'a>(doc: &'a str, heading: &str) -> Option<&'a str> {
+    let marker = format!("\n## {heading}\n");
+    let start = doc.find(&marker)? + marker.len();
+    let rest = &doc[start..];
+    let end = rest.find("\n## ").unwrap_or(rest.len());
+    Some(rest[..end].trim())
+}

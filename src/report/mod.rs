@@ -1,7 +1,10 @@
 //! Reporters turn graded findings into text. They know no rule.
 
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod markdown;
+pub mod sarif;
 
 use crate::finding::{Level, Reported};
 
