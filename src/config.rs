@@ -183,6 +183,30 @@ impl Default for Policy {
     }
 }
 
+/// The SQL dialect migrations and queries are written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Dialect {
+    /// PostgreSQL (the default when nothing in the files says otherwise).
+    Postgres,
+    /// MySQL or MariaDB.
+    Mysql,
+    Sqlite,
+    /// Microsoft SQL Server.
+    Mssql,
+    /// Standard SQL only.
+    Generic,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+/// How SQL files are read.
+pub struct SqlConfig {
+    /// The dialect; when unset, detected from the files (backticks or `ENGINE=` mean
+    /// MySQL, `AUTOINCREMENT` or `PRAGMA` SQLite), else PostgreSQL.
+    pub dialect: Option<Dialect>,
+}
+
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 /// Rule levels for some files only.
@@ -212,6 +236,9 @@ pub struct Config {
     /// Policy choices.
     #[serde(default)]
     pub policy: Policy,
+    /// How SQL files are read.
+    #[serde(default)]
+    pub sql: SqlConfig,
     /// Levels for some files only; later entries win.
     #[serde(default)]
     pub overrides: Vec<Override>,

@@ -41,12 +41,15 @@ pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 pub enum Kind {
     /// YAML or JSON that may be an OpenAPI document; content decides.
     Structured,
+    /// SQL: migrations, queries and seeds, told apart by their path.
+    Sql,
 }
 
 fn kind_of(path: &Path) -> Option<Kind> {
     let ext = path.extension()?.to_str()?.to_ascii_lowercase();
     match ext.as_str() {
         "yaml" | "yml" | "json" => Some(Kind::Structured),
+        "sql" => Some(Kind::Sql),
         _ => None,
     }
 }
@@ -111,6 +114,60 @@ pub fn discover(root: &Path, paths: &[PathBuf], settings: &Settings) -> Discover
     out.files.sort();
     out.files.dedup();
     out
+}
+
+/// Reads a SQL file. Migrations written in Latin-1 or Windows-1252 exist, so a file that
+/// is not UTF-8 is still read (bad bytes become U+FFFD) and the problem is reported
+/// beside it rather than instead of it.
+pub fn read_sql(
+    root: &Path,
+    abs: &Path,
+) -> Result<(Option<SharedSource>, Option<Finding>), Box<Finding>> {
+    let rel = display_path(root, abs);
+    let fail = |message: String| {
+        let placeholder = Arc::new(SourceFile::new(
+            rel.clone(),
+            abs.to_path_buf(),
+            String::new(),
+        ));
+        Box::new(parse_error(
+            Location::new(&placeholder, Span::default()),
+            message,
+        ))
+    };
+    let meta = std::fs::metadata(abs).map_err(|e| fail(format!("cannot read the file: {e}")))?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(fail(format!(
+            "skipped: the file is {} MB, over the {} MB limit",
+            meta.len() / (1024 * 1024),
+            MAX_FILE_BYTES / (1024 * 1024)
+        )));
+    }
+    let bytes = std::fs::read(abs).map_err(|e| fail(format!("cannot read the file: {e}")))?;
+    if bytes.contains(&0) {
+        return Ok((None, None));
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok((
+            Some(Arc::new(SourceFile::new(rel, abs.to_path_buf(), text))),
+            None,
+        )),
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            let source = Arc::new(SourceFile::new(rel, abs.to_path_buf(), text));
+            let at = valid.min(source.text.len());
+            let end = source.text[at..]
+                .char_indices()
+                .nth(1)
+                .map_or(source.text.len(), |(i, _)| at + i);
+            let problem = parse_error(
+                Location::new(&source, Span::new(at, end)),
+                format!("the file is not valid UTF-8 (first bad byte at offset {valid}); it was read with replacement characters"),
+            );
+            Ok((Some(source), Some(problem)))
+        }
+    }
 }
 
 /// Reads a candidate file. `Ok(None)` means "not for us" (not text, not a spec).

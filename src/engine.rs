@@ -8,15 +8,17 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::config::Settings;
+use crate::config::{Dialect, Settings};
 use crate::discover::{self, Kind};
 use crate::finding::{Finding, Location, Reported};
 use crate::model::{Origin, Project};
 use crate::registry::{self, RULES};
 use crate::rules::{Context, Rule};
-use crate::source::Span;
+use crate::source::{SharedSource, Span};
 use crate::spec::{self, DocStore, DocumentFacts};
+use crate::sql::{self, SqlDialect, SqlSuppressionScope};
 use crate::suppress;
+use crate::suppress::{Scope, Suppression};
 
 #[derive(Debug, Clone, Default)]
 pub struct CheckOptions {
@@ -74,7 +76,39 @@ fn enabled(options: &CheckOptions, settings: &Settings, id: &str) -> bool {
     selected && !ignored && !settings.rule_off_everywhere(id)
 }
 
-fn load_file(
+/// What reading one file gave: OpenAPI facts, or a SQL source for the history pass.
+#[derive(Default)]
+struct Loaded {
+    facts: Option<DocumentFacts>,
+    sql: Option<SharedSource>,
+}
+
+fn load_file(store: &DocStore, options: &CheckOptions, path: &Path, kind: Kind) -> Loaded {
+    if kind == Kind::Sql {
+        return match discover::read_sql(&options.root, path) {
+            Ok((sql, problem)) => Loaded {
+                facts: problem.map(|p| DocumentFacts {
+                    problems: vec![p],
+                    ..Default::default()
+                }),
+                sql,
+            },
+            Err(problem) => Loaded {
+                facts: Some(DocumentFacts {
+                    problems: vec![*problem],
+                    ..Default::default()
+                }),
+                sql: None,
+            },
+        };
+    }
+    Loaded {
+        facts: load_document(store, options, path, kind),
+        sql: None,
+    }
+}
+
+fn load_document(
     store: &DocStore,
     options: &CheckOptions,
     path: &Path,
@@ -98,14 +132,19 @@ fn load_file(
             let parsed = store.insert(source);
             spec::analyse_document(store, &parsed, 0)
         }
+        Kind::Sql => None,
     }
 }
 
 /// Builds the project model from every file, in parallel; a panic while reading one
 /// file becomes a diagnostic for that file, not the end of the run.
-fn load(options: &CheckOptions, files: &[(PathBuf, Kind)]) -> (Project, usize) {
+fn load(
+    options: &CheckOptions,
+    settings: &Settings,
+    files: &[(PathBuf, Kind)],
+) -> (Project, usize) {
     let store = DocStore::new(&options.root);
-    let loaded: Vec<(PathBuf, Option<DocumentFacts>)> = files
+    let loaded: Vec<(PathBuf, Loaded)> = files
         .par_iter()
         .map(|(path, kind)| {
             let facts = std::panic::catch_unwind(AssertUnwindSafe(|| load_file(&store, options, path, *kind)))
@@ -115,21 +154,26 @@ fn load(options: &CheckOptions, files: &[(PathBuf, Kind)]) -> (Project, usize) {
                         path.clone(),
                         String::new(),
                     ));
-                    Some(DocumentFacts {
-                        problems: vec![spec::parse_error(
-                            Location::new(&source, Span::default()),
-                            "internal error while reading this file; it was skipped (please report this)",
-                        )],
-                        ..Default::default()
-                    })
+                    Loaded {
+                        facts: Some(DocumentFacts {
+                            problems: vec![spec::parse_error(
+                                Location::new(&source, Span::default()),
+                                "internal error while reading this file; it was skipped (please report this)",
+                            )],
+                            ..Default::default()
+                        }),
+                        sql: None,
+                    }
                 });
             (path.clone(), facts)
         })
         .collect();
     let mut project = Project::default();
     let mut documents = 0;
-    for (_, facts) in loaded {
-        let Some(facts) = facts else { continue };
+    let mut sql_files = Vec::new();
+    for (_, loaded) in loaded {
+        sql_files.extend(loaded.sql);
+        let Some(facts) = loaded.facts else { continue };
         project.load_problems.extend(facts.problems);
         project.suppressions.extend(facts.suppressions);
         if let Some(doc) = facts.document {
@@ -145,7 +189,63 @@ fn load(options: &CheckOptions, files: &[(PathBuf, Kind)]) -> (Project, usize) {
             documents += 1;
         }
     }
+    if !sql_files.is_empty() {
+        load_sql(&mut project, options, settings, &sql_files);
+    }
     (project, documents)
+}
+
+/// Replays the migrations and reads the queries. A panic in that pass costs the SQL
+/// findings, reported once, not the run.
+fn load_sql(
+    project: &mut Project,
+    options: &CheckOptions,
+    settings: &Settings,
+    files: &[SharedSource],
+) {
+    let dialect = settings.config.sql.dialect.map(sql_dialect);
+    match std::panic::catch_unwind(AssertUnwindSafe(|| sql::load_sql(files, dialect))) {
+        Ok(facts) => {
+            project
+                .suppressions
+                .extend(facts.suppressions.iter().map(|s| Suppression {
+                    target: s.rule.clone(),
+                    reason: s.reason.clone(),
+                    location: s.location.clone(),
+                    scope: match &s.scope {
+                        SqlSuppressionScope::Statement(span) => Scope::Span {
+                            path: s.location.path().to_string(),
+                            span: *span,
+                        },
+                        SqlSuppressionScope::File => Scope::File {
+                            path: s.location.path().to_string(),
+                        },
+                    },
+                }));
+            project.sql = facts;
+        }
+        Err(_) => {
+            let source = std::sync::Arc::new(crate::source::SourceFile::new(
+                spec::display_path(&options.root, &options.root),
+                options.root.clone(),
+                String::new(),
+            ));
+            project.load_problems.push(spec::parse_error(
+                Location::new(&source, Span::default()),
+                "internal error while reading the SQL files; they were skipped (please report this)",
+            ));
+        }
+    }
+}
+
+fn sql_dialect(dialect: Dialect) -> SqlDialect {
+    match dialect {
+        Dialect::Postgres => SqlDialect::Postgres,
+        Dialect::Mysql => SqlDialect::Mysql,
+        Dialect::Sqlite => SqlDialect::Sqlite,
+        Dialect::Mssql => SqlDialect::Mssql,
+        Dialect::Generic => SqlDialect::Generic,
+    }
 }
 
 fn fingerprint(finding: &Finding, occurrence: usize) -> String {
@@ -172,7 +272,7 @@ fn fingerprint(finding: &Finding, occurrence: usize) -> String {
 /// Discovers and loads the repository without running rules (for `archlint init`).
 pub fn load_project(options: &CheckOptions, settings: &Settings) -> Project {
     let discovery = discover::discover(&options.root, &options.paths, settings);
-    load(options, &discovery.files).0
+    load(options, settings, &discovery.files).0
 }
 
 pub fn check(options: &CheckOptions, settings: &Settings) -> Outcome {
@@ -184,7 +284,7 @@ pub fn check(options: &CheckOptions, settings: &Settings) -> Outcome {
         .iter()
         .map(|(path, _)| spec::display_path(&options.root, path))
         .collect();
-    let (mut project, documents) = load(options, &discovery.files);
+    let (mut project, documents) = load(options, settings, &discovery.files);
     project.load_problems.extend(discovery.problems);
 
     let active: Vec<&Rule> = RULES

@@ -2,7 +2,7 @@
 //! and one line here; `tests/registry.rs` keeps the three and the README in step.
 
 use crate::finding::Level;
-use crate::rules::{api, ops, sec, Input, Rule};
+use crate::rules::{api, db, ops, sec, Input, Rule};
 
 pub const AREAS: &[&str] = &["api", "sec", "db", "perf", "ops"];
 
@@ -97,6 +97,53 @@ pub static RULES: &[Rule] = &[
         Warning,
         [Spec]
     ),
+    rule!(db::fk_without_index, "db/fk-without-index", Warning, [Sql]),
+    rule!(
+        db::missing_primary_key,
+        "db/missing-primary-key",
+        Warning,
+        [Sql]
+    ),
+    rule!(db::duplicate_index, "db/duplicate-index", Info, [Sql]),
+    rule!(
+        db::non_concurrent_index,
+        "db/non-concurrent-index",
+        Warning,
+        [Sql]
+    ),
+    rule!(
+        db::add_not_null_column,
+        "db/add-not-null-column",
+        Warning,
+        [Sql]
+    ),
+    rule!(
+        db::validated_foreign_key,
+        "db/validated-foreign-key",
+        Info,
+        [Sql]
+    ),
+    rule!(
+        db::column_type_change,
+        "db/column-type-change",
+        Warning,
+        [Sql]
+    ),
+    rule!(
+        db::destructive_migration,
+        "db/destructive-migration",
+        Warning,
+        [Sql]
+    ),
+    rule!(db::select_star, "db/select-star", Info, [Sql]),
+    rule!(
+        db::update_without_where,
+        "db/update-without-where",
+        Error,
+        [Sql]
+    ),
+    rule!(db::float_money, "db/float-money", Warning, [Sql]),
+    rule!(db::sql_parse_error, "db/sql-parse-error", Info, [Sql]),
     rule!(
         ops::missing_health_check,
         "ops/missing-health-check",

@@ -3,11 +3,17 @@
 
 use crate::finding::{Finding, Location};
 use crate::registry;
+use crate::source::Span;
 
 #[derive(Debug, Clone)]
 pub enum Scope {
     /// Findings anchored at or below this JSON pointer of an OpenAPI document.
     Pointer { document: String, prefix: String },
+    /// Findings that start inside this byte range of a file (a SQL statement, a line
+    /// of code).
+    Span { path: String, span: Span },
+    /// Every finding in a file.
+    File { path: String },
 }
 
 #[derive(Debug, Clone)]
@@ -36,6 +42,11 @@ impl Suppression {
                         .strip_prefix(prefix.as_str())
                         .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
             }),
+            Scope::Span { path, span } => {
+                let at = finding.location.span.start;
+                finding.location.path() == path && span.start <= at && at <= span.end
+            }
+            Scope::File { path } => finding.location.path() == path,
         }
     }
 }

@@ -14,6 +14,8 @@ use crate::suppress::Suppression;
 #[derive(Debug, Default)]
 pub struct Project {
     pub api: ApiModel,
+    /// What the SQL files say: the replayed schema, queries, unreadable statements.
+    pub sql: crate::sql::SqlFacts,
     /// Suppression comments and `x-archlint-ignore` entries found while loading.
     pub suppressions: Vec<Suppression>,
     /// Problems met while reading input (`archlint/parse-error`).

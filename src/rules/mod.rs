@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod common;
+pub mod db;
 pub mod ops;
 pub mod sec;
 

@@ -1,0 +1,70 @@
+//! db/fk-without-index: a foreign key no index leads with.
+
+use super::{column_list, is_postgres, qualified};
+use crate::finding::Finding;
+use crate::rules::Context;
+use crate::sql::SqlDialect;
+
+const ID: &str = "db/fk-without-index";
+
+pub fn check(ctx: &Context) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for history in &ctx.project.sql.schema.histories {
+        // InnoDB creates an index for every foreign key that lacks one.
+        if history.dialect == SqlDialect::Mysql {
+            continue;
+        }
+        // A table shaped by a statement archlint could not read may have the index.
+        for table in history.tables.values().filter(|t| t.complete) {
+            for fk in &table.foreign_keys {
+                if fk.columns.is_empty() || table.has_index_on(&fk.columns) {
+                    continue;
+                }
+                let columns = column_list(table, &fk.columns);
+                let referenced = history
+                    .tables
+                    .get(&fk.referenced_table)
+                    .map_or(fk.referenced_table.as_str(), |t| t.name.as_str());
+                let target = if fk.referenced_columns.is_empty() {
+                    format!("`{referenced}`")
+                } else {
+                    format!("`{referenced} ({})`", fk.referenced_columns.join(", "))
+                };
+                let index_name = format!(
+                    "{}_{}_idx",
+                    table.name.rsplit('.').next().unwrap_or(&table.name),
+                    fk.columns.join("_")
+                )
+                .to_ascii_lowercase();
+                let sql_columns = fk
+                    .columns
+                    .iter()
+                    .map(|c| super::ident(&super::column_name(table, c)))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let concurrently = if is_postgres(history) {
+                    "CONCURRENTLY "
+                } else {
+                    ""
+                };
+                out.push(
+                    Finding::new(
+                        ID,
+                        fk.location.clone(),
+                        format!(
+                            "foreign key `{} ({columns})` → {target} has no index leading with `{columns}`",
+                            table.name
+                        ),
+                    )
+                    .label("no index covers this foreign key")
+                    .help(format!(
+                        "CREATE INDEX {concurrently}{index_name} ON {} ({sql_columns}); deletes and updates of the referenced rows, and joins from them, otherwise scan `{}`",
+                        qualified(&table.name),
+                        table.name
+                    )),
+                );
+            }
+        }
+    }
+    out
+}
