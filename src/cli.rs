@@ -60,6 +60,17 @@ enum Command {
     },
     /// Print the JSON schema of archlint.toml (for editors).
     ConfigSchema,
+    /// Print the database schema replayed from the SQL migrations.
+    Schema {
+        /// The repository folder.
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+        format: ListFormat,
+        /// Configuration file (default: archlint.toml in the folder).
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -165,6 +176,11 @@ pub fn run() -> i32 {
             force,
             stdout,
         }) => init(&path, force, stdout),
+        Some(Command::Schema {
+            path,
+            format,
+            config,
+        }) => schema(&path, format, config),
         Some(Command::ConfigSchema) => {
             print!("{}", config::json_schema());
             EXIT_OK
@@ -349,9 +365,7 @@ fn check(args: CheckArgs) -> i32 {
         category: args.sarif_category.clone(),
     };
     let text = match args.format {
-        Format::Json => {
-            report::json::render(&outcome.findings, outcome.files_checked, outcome.documents)
-        }
+        Format::Json => report::json::render(&outcome.findings, &outcome),
         Format::Sarif => report::sarif::render(&outcome.findings, &sarif_options),
         Format::Github => report::github::render(&outcome.findings),
         Format::Markdown => report::markdown::render(
@@ -369,6 +383,7 @@ fn check(args: CheckArgs) -> i32 {
                     counts,
                     outcome.files_checked,
                     outcome.documents,
+                    outcome.sql_files,
                 ));
                 text.push('\n');
             }
@@ -440,6 +455,41 @@ fn github_blob_base() -> Option<String> {
         var("GITHUB_REPOSITORY")?,
         var("GITHUB_SHA")?
     ))
+}
+
+fn schema(path: &Path, format: ListFormat, config: Option<PathBuf>) -> i32 {
+    if !path.is_dir() {
+        eprintln!("error: `{}` is not a folder", path.display());
+        return EXIT_USAGE;
+    }
+    let candidate = config.or_else(|| {
+        let found = path.join(config::FILE_NAME);
+        found.is_file().then_some(found)
+    });
+    let settings = match candidate {
+        Some(file) => match Settings::load(&file) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("{}", e.render());
+                return EXIT_USAGE;
+            }
+        },
+        None => Settings::defaults(),
+    };
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let root = absolutize(&cwd, path);
+    let options = CheckOptions {
+        root: root.clone(),
+        paths: vec![root],
+        ..Default::default()
+    };
+    let project = engine::load_project(&options, &settings);
+    let text = match format {
+        ListFormat::Human => report::schema::render_text(&project.sql.schema),
+        ListFormat::Json => report::schema::render_json(&project.sql.schema),
+    };
+    print!("{text}");
+    EXIT_OK
 }
 
 fn init(path: &Path, force: bool, to_stdout: bool) -> i32 {

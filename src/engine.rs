@@ -38,6 +38,8 @@ pub struct Outcome {
     pub checked_paths: std::collections::HashSet<String>,
     pub files_checked: usize,
     pub documents: usize,
+    /// SQL files read (migrations, queries and seeds).
+    pub sql_files: usize,
     pub elapsed: Duration,
 }
 
@@ -319,6 +321,7 @@ pub fn check(options: &CheckOptions, settings: &Settings) -> Outcome {
         checked_paths,
         files_checked,
         documents,
+        sql_files: project.sql.files.len(),
         elapsed: started.elapsed(),
     }
 }

@@ -69,6 +69,18 @@ pub struct SchemaHistory {
     pub unparsed_statements: usize,
 }
 
+impl SchemaHistory {
+    /// Whether a foreign key lacks an index the database would not create by itself
+    /// (InnoDB indexes every foreign key; the others do not). `None` when the table's
+    /// shape is not fully known, so the absence of an index proves nothing.
+    pub fn foreign_key_unindexed(&self, table: &Table, fk: &ForeignKeyFact) -> Option<bool> {
+        if !table.complete || fk.columns.is_empty() {
+            return None;
+        }
+        Some(self.dialect != SqlDialect::Mysql && !table.has_index_on(&fk.columns))
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Table {
     /// Folded, schema-qualified unless in the default schema (`users`, `audit.log`).

@@ -30,6 +30,7 @@ struct Summary {
     counts: Counts,
     files_checked: usize,
     documents: usize,
+    sql_files: usize,
 }
 
 #[derive(Serialize)]
@@ -63,7 +64,7 @@ fn range(location: &Location) -> (LineCol, LineCol) {
     )
 }
 
-pub fn render(findings: &[Reported], files_checked: usize, documents: usize) -> String {
+pub fn render(findings: &[Reported], outcome: &crate::engine::Outcome) -> String {
     let report = Report {
         version: SCHEMA_VERSION,
         tool: Tool {
@@ -104,8 +105,9 @@ pub fn render(findings: &[Reported], files_checked: usize, documents: usize) -> 
             .collect(),
         summary: Summary {
             counts: Counts::of(findings),
-            files_checked,
-            documents,
+            files_checked: outcome.files_checked,
+            documents: outcome.documents,
+            sql_files: outcome.sql_files,
         },
     };
     let mut text =

@@ -5,6 +5,7 @@ pub mod human;
 pub mod json;
 pub mod markdown;
 pub mod sarif;
+pub mod schema;
 
 use crate::finding::{Level, Reported};
 
@@ -38,13 +39,17 @@ pub fn plural(n: usize, word: &str) -> String {
 }
 
 /// The closing line of the human report; deterministic (timing goes to stderr).
-pub fn summary_line(counts: Counts, files: usize, documents: usize) -> String {
+pub fn summary_line(counts: Counts, files: usize, documents: usize, sql_files: usize) -> String {
+    let mut read = vec![plural(documents, "OpenAPI document")];
+    if sql_files > 0 {
+        read.push(plural(sql_files, "SQL file"));
+    }
     format!(
         "{}, {}, {} in {} ({})",
         plural(counts.errors, "error"),
         plural(counts.warnings, "warning"),
         plural(counts.infos, "info"),
         plural(files, "file"),
-        plural(documents, "OpenAPI document"),
+        read.join(", "),
     )
 }

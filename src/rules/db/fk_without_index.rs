@@ -3,21 +3,15 @@
 use super::{column_list, is_postgres, qualified};
 use crate::finding::Finding;
 use crate::rules::Context;
-use crate::sql::SqlDialect;
 
 const ID: &str = "db/fk-without-index";
 
 pub fn check(ctx: &Context) -> Vec<Finding> {
     let mut out = Vec::new();
     for history in &ctx.project.sql.schema.histories {
-        // InnoDB creates an index for every foreign key that lacks one.
-        if history.dialect == SqlDialect::Mysql {
-            continue;
-        }
-        // A table shaped by a statement archlint could not read may have the index.
-        for table in history.tables.values().filter(|t| t.complete) {
+        for table in history.tables.values() {
             for fk in &table.foreign_keys {
-                if fk.columns.is_empty() || table.has_index_on(&fk.columns) {
+                if history.foreign_key_unindexed(table, fk) != Some(true) {
                     continue;
                 }
                 let columns = column_list(table, &fk.columns);

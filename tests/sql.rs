@@ -1,0 +1,229 @@
+//! SQL end to end: bad input in SQL files, dialect configuration, suppressions, and
+//! `archlint schema`.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use archlint::config::Settings;
+use common::{positions, run, run_with, write};
+
+/// A history whose second migration leaves a foreign key without an index, the one
+/// finding every bad-input test below must still see.
+const INIT: &str = "CREATE TABLE teams (id BIGINT PRIMARY KEY);\n";
+const MEMBERS: &str =
+    "CREATE TABLE members (\n    id BIGINT PRIMARY KEY,\n    team_id BIGINT NOT NULL REFERENCES teams (id)\n);\n";
+
+fn history(dir: &Path) {
+    write(dir, "migrations/0001_init.sql", INIT);
+    write(dir, "migrations/0002_members.sql", MEMBERS);
+}
+
+fn sql_run(dir: &Path) -> Vec<String> {
+    let outcome = run(dir, &["db", "archlint"]);
+    positions(&outcome)
+}
+
+const FK_FINDING: &str = "migrations/0002_members.sql:3:29 db/fk-without-index warning";
+
+#[test]
+fn unparseable_statements_mid_file_cost_only_themselves() {
+    let dir = tempfile::tempdir().unwrap();
+    history(dir.path());
+    write(
+        dir.path(),
+        "migrations/0003_more.sql",
+        "CREATE TABLE a (id BIGINT PRIMARY KEY);\nREINDEX TABLE a;\nCREATE TABLE b (id BIGINT PRIMARY KEY, a_id BIGINT REFERENCES a (id));\n",
+    );
+    let found = sql_run(dir.path());
+    assert!(found.contains(&FK_FINDING.to_string()), "{found:?}");
+    assert!(
+        found.contains(&"migrations/0003_more.sql:2:1 db/sql-parse-error info".to_string()),
+        "{found:?}"
+    );
+    // The statement after the unreadable one was still replayed.
+    assert!(
+        found.contains(&"migrations/0003_more.sql:3:52 db/fk-without-index warning".to_string()),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn unterminated_string_and_dollar_quote_are_reported_where_they_open() {
+    let dir = tempfile::tempdir().unwrap();
+    history(dir.path());
+    write(
+        dir.path(),
+        "migrations/0003_broken.sql",
+        "CREATE TABLE c (id BIGINT PRIMARY KEY);\nINSERT INTO c VALUES ('never closed);\n",
+    );
+    write(
+        dir.path(),
+        "migrations/0004_function.sql",
+        "CREATE FUNCTION f() RETURNS int AS $body$\nSELECT 1;\n",
+    );
+    let found = sql_run(dir.path());
+    assert!(found.contains(&FK_FINDING.to_string()), "{found:?}");
+    assert!(
+        found.contains(&"migrations/0003_broken.sql:2:23 db/sql-parse-error info".to_string()),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&"migrations/0004_function.sql:1:36 db/sql-parse-error info".to_string()),
+        "{found:?}"
+    );
+    let outcome = run(dir.path(), &["db/sql-parse-error"]);
+    let messages: Vec<&str> = outcome
+        .findings
+        .iter()
+        .map(|f| f.finding.message.as_str())
+        .collect();
+    assert!(
+        messages.iter().any(|m| m.contains("unterminated string")),
+        "{messages:?}"
+    );
+    assert!(
+        messages.iter().any(|m| m.contains("dollar")),
+        "{messages:?}"
+    );
+}
+
+#[test]
+fn a_sql_file_that_is_not_utf8_is_read_and_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    history(dir.path());
+    // Latin-1 `é` in a comment, then a table without a primary key.
+    let mut bytes = b"-- caf\xe9\nCREATE TABLE notes (body TEXT);\n".to_vec();
+    bytes.extend_from_slice(b"");
+    std::fs::write(dir.path().join("migrations/0003_notes.sql"), bytes).unwrap();
+    let found = sql_run(dir.path());
+    assert!(found.contains(&FK_FINDING.to_string()), "{found:?}");
+    assert!(
+        found.contains(&"migrations/0003_notes.sql:1:7 archlint/parse-error info".to_string()),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&"migrations/0003_notes.sql:2:1 db/missing-primary-key warning".to_string()),
+        "the rest of the file is still analysed: {found:?}"
+    );
+}
+
+#[test]
+fn an_empty_migration_and_an_empty_query_file_are_fine() {
+    let dir = tempfile::tempdir().unwrap();
+    history(dir.path());
+    write(dir.path(), "migrations/0003_empty.sql", "");
+    write(
+        dir.path(),
+        "migrations/0004_comments.sql",
+        "-- nothing yet\n/* really */\n",
+    );
+    write(dir.path(), "queries/none.sql", "\n\n");
+    assert_eq!(sql_run(dir.path()), vec![FK_FINDING.to_string()]);
+}
+
+#[test]
+fn a_50_mb_sql_file_is_read_without_losing_other_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    history(dir.path());
+    let row = "INSERT INTO teams (id) VALUES (1), (2), (3), (4), (5), (6), (7), (8);\n";
+    let big = row.repeat(50 * 1024 * 1024 / row.len() + 1);
+    assert!(big.len() >= 50 * 1024 * 1024);
+    write(dir.path(), "seeds/teams.sql", &big);
+    let found = sql_run(dir.path());
+    assert_eq!(found, vec![FK_FINDING.to_string()]);
+}
+
+#[test]
+fn configured_dialect_wins_over_detection() {
+    let dir = tempfile::tempdir().unwrap();
+    history(dir.path());
+    let mysql =
+        Settings::parse(Path::new("archlint.toml"), "[sql]\ndialect = \"mysql\"\n").unwrap();
+    let outcome = run_with(dir.path(), &["db/fk-without-index"], &mysql);
+    assert!(
+        outcome.findings.is_empty(),
+        "InnoDB indexes foreign keys itself: {:?}",
+        positions(&outcome)
+    );
+    let err =
+        Settings::parse(Path::new("archlint.toml"), "[sql]\ndialect = \"oracle\"\n").unwrap_err();
+    assert!(
+        err.render().contains("archlint.toml:2:"),
+        "{}",
+        err.render()
+    );
+}
+
+#[test]
+fn sql_suppressions_silence_their_statement_and_stale_ones_are_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "migrations/0001_init.sql", INIT);
+    write(
+        dir.path(),
+        "migrations/0002_members.sql",
+        &format!(
+            "-- archlint-ignore[db/fk-without-index]: members are only read by id\n{MEMBERS}\n-- archlint-ignore[db/missing-primary-key]: nothing to silence\nCREATE TABLE keyed (id BIGINT PRIMARY KEY);\n"
+        ),
+    );
+    let found = sql_run(dir.path());
+    assert_eq!(
+        found,
+        vec!["migrations/0002_members.sql:7:1 archlint/unused-suppression info".to_string()],
+    );
+}
+
+#[test]
+fn later_migrations_fix_rename_and_drop() {
+    let dir = tempfile::tempdir().unwrap();
+    history(dir.path());
+    write(
+        dir.path(),
+        "migrations/0003_fix.sql",
+        "ALTER TABLE members RENAME TO memberships;\nCREATE INDEX CONCURRENTLY memberships_team_id_idx ON memberships (team_id);\n",
+    );
+    assert_eq!(
+        sql_run(dir.path()),
+        vec!["migrations/0003_fix.sql:1:1 db/destructive-migration warning".to_string()]
+    );
+}
+
+fn archlint(args: &[&str], dir: &Path) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_archlint"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn schema_command_prints_the_replayed_schema() {
+    let fixture = common::fixture("db/fk-without-index/bad");
+    let o = archlint(&["schema", "."], &fixture);
+    assert_eq!(o.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&o.stdout).into_owned();
+    insta::assert_snapshot!("schema_fk_without_index_bad", text);
+
+    let o = archlint(&["schema", ".", "--format", "json"], &fixture);
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let history = &json["histories"][0];
+    assert_eq!(history["dialect"], "postgres");
+    let tables = history["tables"].as_array().unwrap();
+    let purchases = tables.iter().find(|t| t["name"] == "purchases").unwrap();
+    assert_eq!(purchases["foreign_keys"][0]["indexed"], false);
+    assert_eq!(
+        purchases["created"]["path"],
+        "migrations/0001_create_orders.sql"
+    );
+    let good = common::fixture("db/fk-without-index/good");
+    let o = archlint(&["schema", ".", "--format", "json"], &good);
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    for history in json["histories"].as_array().unwrap() {
+        for table in history["tables"].as_array().unwrap() {
+            for fk in table["foreign_keys"].as_array().unwrap() {
+                assert_eq!(fk["indexed"], true, "{}: {fk}", table["name"]);
+            }
+        }
+    }
+}
