@@ -43,6 +43,7 @@ pub enum Kind {
     Structured,
     /// SQL: migrations, queries and seeds, told apart by their path.
     Sql,
+    Python,
 }
 
 fn kind_of(path: &Path) -> Option<Kind> {
@@ -50,6 +51,7 @@ fn kind_of(path: &Path) -> Option<Kind> {
     match ext.as_str() {
         "yaml" | "yml" | "json" => Some(Kind::Structured),
         "sql" => Some(Kind::Sql),
+        "py" => Some(Kind::Python),
         _ => None,
     }
 }

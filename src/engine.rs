@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
+use crate::code;
 use crate::config::{Dialect, Settings};
 use crate::discover::{self, Kind};
 use crate::finding::{Finding, Location, Reported};
@@ -83,9 +84,25 @@ fn enabled(options: &CheckOptions, settings: &Settings, id: &str) -> bool {
 struct Loaded {
     facts: Option<DocumentFacts>,
     sql: Option<SharedSource>,
+    python: Option<SharedSource>,
 }
 
 fn load_file(store: &DocStore, options: &CheckOptions, path: &Path, kind: Kind) -> Loaded {
+    if kind == Kind::Python {
+        return match discover::read(&options.root, path) {
+            Ok(python) => Loaded {
+                python,
+                ..Default::default()
+            },
+            Err(problem) => Loaded {
+                facts: Some(DocumentFacts {
+                    problems: vec![*problem],
+                    ..Default::default()
+                }),
+                ..Default::default()
+            },
+        };
+    }
     if kind == Kind::Sql {
         return match discover::read_sql(&options.root, path) {
             Ok((sql, problem)) => Loaded {
@@ -94,19 +111,20 @@ fn load_file(store: &DocStore, options: &CheckOptions, path: &Path, kind: Kind) 
                     ..Default::default()
                 }),
                 sql,
+                ..Default::default()
             },
             Err(problem) => Loaded {
                 facts: Some(DocumentFacts {
                     problems: vec![*problem],
                     ..Default::default()
                 }),
-                sql: None,
+                ..Default::default()
             },
         };
     }
     Loaded {
         facts: load_document(store, options, path, kind),
-        sql: None,
+        ..Default::default()
     }
 }
 
@@ -134,7 +152,7 @@ fn load_document(
             let parsed = store.insert(source);
             spec::analyse_document(store, &parsed, 0)
         }
-        Kind::Sql => None,
+        Kind::Sql | Kind::Python => None,
     }
 }
 
@@ -164,7 +182,7 @@ fn load(
                             )],
                             ..Default::default()
                         }),
-                        sql: None,
+                        ..Default::default()
                     }
                 });
             (path.clone(), facts)
@@ -173,8 +191,10 @@ fn load(
     let mut project = Project::default();
     let mut documents = 0;
     let mut sql_files = Vec::new();
+    let mut python_files = Vec::new();
     for (_, loaded) in loaded {
         sql_files.extend(loaded.sql);
+        python_files.extend(loaded.python);
         let Some(facts) = loaded.facts else { continue };
         project.load_problems.extend(facts.problems);
         project.suppressions.extend(facts.suppressions);
@@ -193,6 +213,9 @@ fn load(
     }
     if !sql_files.is_empty() {
         load_sql(&mut project, options, settings, &sql_files);
+    }
+    if !python_files.is_empty() {
+        load_code(&mut project, options, &python_files);
     }
     (project, documents)
 }
@@ -235,6 +258,29 @@ fn load_sql(
             project.load_problems.push(spec::parse_error(
                 Location::new(&source, Span::default()),
                 "internal error while reading the SQL files; they were skipped (please report this)",
+            ));
+        }
+    }
+}
+
+/// Parses the source files and extracts the code model; like SQL, a panic costs these
+/// facts, reported once, not the run.
+fn load_code(project: &mut Project, options: &CheckOptions, python: &[SharedSource]) {
+    match std::panic::catch_unwind(AssertUnwindSafe(|| code::load_code(python))) {
+        Ok(facts) => {
+            project.load_problems.extend(facts.problems);
+            project.suppressions.extend(facts.suppressions);
+            project.code = facts.model;
+        }
+        Err(_) => {
+            let source = std::sync::Arc::new(crate::source::SourceFile::new(
+                String::new(),
+                options.root.clone(),
+                String::new(),
+            ));
+            project.load_problems.push(spec::parse_error(
+                Location::new(&source, Span::default()),
+                "internal error while reading the source files; they were skipped (please report this)",
             ));
         }
     }

@@ -5,6 +5,7 @@
 pub mod baseline;
 pub mod changed;
 pub mod cli;
+pub mod code;
 pub mod config;
 pub mod discover;
 pub mod engine;

@@ -1,6 +1,7 @@
 //! The facts rules read. Parsers and extractors fill them; rules never parse.
 
 pub mod api;
+pub mod code;
 pub mod path;
 pub mod query;
 pub mod schema;
@@ -16,6 +17,8 @@ pub struct Project {
     pub api: ApiModel,
     /// What the SQL files say: the replayed schema, queries, unreadable statements.
     pub sql: crate::sql::SqlFacts,
+    /// What the source code says: calls, assignments, functions, imports, routes.
+    pub code: code::CodeModel,
     /// Suppression comments and `x-archlint-ignore` entries found while loading.
     pub suppressions: Vec<Suppression>,
     /// Problems met while reading input (`archlint/parse-error`).

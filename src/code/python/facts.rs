@@ -1,0 +1,484 @@
+//! One pass over a Python syntax tree: functions, calls (with arguments and the loops
+//! around them), assignments, imports and suppression comments. Iterative, so deeply
+//! nested code cannot exhaust the stack.
+
+use tree_sitter::{Node, Tree};
+
+use crate::finding::Location;
+use crate::model::code::{Arg, Assignment, Call, Function, Import, Value};
+use crate::source::{SharedSource, Span};
+
+/// Values nested deeper than this are `Value::Other`: rules never need more.
+const MAX_VALUE_DEPTH: usize = 24;
+
+#[derive(Debug)]
+pub struct SuppressionComment {
+    pub rule: String,
+    pub reason: Option<String>,
+    pub location: Location,
+    /// The lines it covers: its own line when it trails code, else the next line.
+    pub covers: Span,
+}
+
+#[derive(Debug, Default)]
+pub struct FileFacts {
+    /// Function indices in calls and assignments are local to the file.
+    pub functions: Vec<Function>,
+    pub calls: Vec<Call>,
+    pub assignments: Vec<Assignment>,
+    pub imports: Vec<Import>,
+    pub suppressions: Vec<SuppressionComment>,
+}
+
+/// The context a node is visited in.
+#[derive(Clone, Default)]
+struct Context {
+    function: Option<usize>,
+    class: Option<String>,
+    loops: Vec<Option<String>>,
+}
+
+pub fn text<'a>(source: &'a SharedSource, node: Node) -> &'a str {
+    source.text.get(node.byte_range()).unwrap_or("")
+}
+
+fn location(source: &SharedSource, node: Node) -> Location {
+    Location::new(source, Span::new(node.start_byte(), node.end_byte()))
+}
+
+/// `a.b.c` for names and attributes; a call in the chain contributes its callee.
+pub fn dotted(source: &SharedSource, node: Node) -> String {
+    let mut parts = Vec::new();
+    let mut current = Some(node);
+    let mut guard = 0;
+    while let Some(n) = current {
+        guard += 1;
+        if guard > 64 {
+            break;
+        }
+        match n.kind() {
+            "identifier" => {
+                parts.push(text(source, n).to_string());
+                current = None;
+            }
+            "attribute" => {
+                if let Some(attr) = n.child_by_field_name("attribute") {
+                    parts.push(text(source, attr).to_string());
+                }
+                current = n.child_by_field_name("object");
+            }
+            "call" => current = n.child_by_field_name("function"),
+            "subscript" => current = n.child_by_field_name("value"),
+            "parenthesized_expression" => current = n.named_child(0),
+            _ => {
+                parts.push("?".to_string());
+                current = None;
+            }
+        }
+    }
+    parts.reverse();
+    parts.join(".")
+}
+
+fn string_parts(source: &SharedSource, node: Node, constant: &mut String) -> bool {
+    let mut dynamic = false;
+    let mut cursor = node.walk();
+    for child in node.named_children(&mut cursor) {
+        match child.kind() {
+            "string_content" | "escape_sequence" => constant.push_str(text(source, child)),
+            "interpolation" => dynamic = true,
+            "string" => dynamic |= string_parts(source, child, constant),
+            _ => {}
+        }
+    }
+    dynamic
+}
+
+fn is_stringish(node: Node) -> bool {
+    matches!(node.kind(), "string" | "concatenated_string")
+}
+
+pub fn value_of(source: &SharedSource, node: Node, depth: usize) -> Value {
+    if depth > MAX_VALUE_DEPTH {
+        return Value::Other;
+    }
+    let child_value = |n: Node| value_of(source, n, depth + 1);
+    match node.kind() {
+        "string" | "concatenated_string" => {
+            let mut constant = String::new();
+            if string_parts(source, node, &mut constant) {
+                Value::Interpolated { constant }
+            } else {
+                Value::Str(constant)
+            }
+        }
+        "binary_operator" => {
+            let (Some(left), Some(right)) = (
+                node.child_by_field_name("left"),
+                node.child_by_field_name("right"),
+            ) else {
+                return Value::Other;
+            };
+            let operator = node
+                .child_by_field_name("operator")
+                .map_or("", |o| text(source, o));
+            let (l, r) = (child_value(left), child_value(right));
+            let constant_of = |v: &Value| match v {
+                Value::Str(s) | Value::Interpolated { constant: s } => Some(s.clone()),
+                _ => None,
+            };
+            match operator {
+                "%" if is_stringish(left) || matches!(l, Value::Interpolated { .. }) => {
+                    match (&l, &r) {
+                        (Value::Str(s), Value::Str(_) | Value::Number(_)) => Value::Str(s.clone()),
+                        _ => Value::Interpolated {
+                            constant: constant_of(&l).unwrap_or_default(),
+                        },
+                    }
+                }
+                "+" if constant_of(&l).is_some() || constant_of(&r).is_some() => match (&l, &r) {
+                    (Value::Str(a), Value::Str(b)) => Value::Str(format!("{a}{b}")),
+                    _ => Value::Interpolated {
+                        constant: format!(
+                            "{}{}",
+                            constant_of(&l).unwrap_or_default(),
+                            constant_of(&r).unwrap_or_default()
+                        ),
+                    },
+                },
+                _ => Value::Other,
+            }
+        }
+        "call" => {
+            let Some(function) = node.child_by_field_name("function") else {
+                return Value::Other;
+            };
+            // `"... {}".format(x)` builds text like an f-string.
+            if function.kind() == "attribute" {
+                let object = function.child_by_field_name("object");
+                let attr = function
+                    .child_by_field_name("attribute")
+                    .map_or("", |a| text(source, a));
+                if attr == "format" {
+                    if let Some(object) = object.filter(|o| is_stringish(*o)) {
+                        let mut constant = String::new();
+                        string_parts(source, object, &mut constant);
+                        return Value::Interpolated { constant };
+                    }
+                }
+            }
+            Value::Call {
+                callee: dotted(source, function),
+                args: node
+                    .child_by_field_name("arguments")
+                    .map(|a| args_of(source, a, depth + 1))
+                    .unwrap_or_default(),
+            }
+        }
+        "true" => Value::Bool(true),
+        "false" => Value::Bool(false),
+        "none" => Value::None,
+        "integer" | "float" => Value::Number(text(source, node).to_string()),
+        "identifier" | "attribute" => Value::Name(dotted(source, node)),
+        "list" | "tuple" | "set" => {
+            let mut cursor = node.walk();
+            Value::List(node.named_children(&mut cursor).map(child_value).collect())
+        }
+        "dictionary" => {
+            let mut cursor = node.walk();
+            Value::Dict(
+                node.named_children(&mut cursor)
+                    .filter(|c| c.kind() == "pair")
+                    .filter_map(|pair| {
+                        let key = pair.child_by_field_name("key")?;
+                        let value = pair.child_by_field_name("value")?;
+                        Some((child_value(key), child_value(value)))
+                    })
+                    .collect(),
+            )
+        }
+        "parenthesized_expression" => node.named_child(0).map_or(Value::Other, child_value),
+        _ => Value::Other,
+    }
+}
+
+pub fn args_of(source: &SharedSource, arguments: Node, depth: usize) -> Vec<Arg> {
+    let mut cursor = arguments.walk();
+    arguments
+        .named_children(&mut cursor)
+        .filter(|c| c.kind() != "comment")
+        .map(|child| {
+            if child.kind() == "keyword_argument" {
+                let keyword = child
+                    .child_by_field_name("name")
+                    .map(|n| text(source, n).to_string());
+                let value = child
+                    .child_by_field_name("value")
+                    .map_or(Value::Other, |v| value_of(source, v, depth));
+                Arg {
+                    keyword,
+                    value,
+                    location: location(source, child),
+                }
+            } else {
+                Arg {
+                    keyword: None,
+                    value: value_of(source, child, depth),
+                    location: location(source, child),
+                }
+            }
+        })
+        .collect()
+}
+
+fn assignment_target(source: &SharedSource, node: Node) -> Option<String> {
+    match node.kind() {
+        "identifier" | "attribute" => Some(dotted(source, node)),
+        "subscript" => {
+            let value = node.child_by_field_name("value")?;
+            let key = node.child_by_field_name("subscript")?;
+            let key = match value_of(source, key, 0) {
+                Value::Str(s) => s,
+                _ => return None,
+            };
+            Some(format!("{}.{key}", dotted(source, value)))
+        }
+        _ => None,
+    }
+}
+
+fn param_names(source: &SharedSource, parameters: Node) -> Vec<String> {
+    let mut cursor = parameters.walk();
+    parameters
+        .named_children(&mut cursor)
+        .filter_map(|p| match p.kind() {
+            "identifier" => Some(text(source, p).to_string()),
+            "typed_parameter" => p
+                .named_child(0)
+                .filter(|n| n.kind() == "identifier")
+                .map(|n| text(source, n).to_string()),
+            "default_parameter" | "typed_default_parameter" => p
+                .child_by_field_name("name")
+                .map(|n| text(source, n).to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn decorators(source: &SharedSource, definition: Node) -> Vec<String> {
+    let Some(parent) = definition
+        .parent()
+        .filter(|p| p.kind() == "decorated_definition")
+    else {
+        return Vec::new();
+    };
+    let mut cursor = parent.walk();
+    parent
+        .named_children(&mut cursor)
+        .filter(|c| c.kind() == "decorator")
+        .filter_map(|d| d.named_child(0))
+        .map(|expr| dotted(source, expr))
+        .collect()
+}
+
+fn function_of(source: &SharedSource, node: Node, class: Option<String>) -> Function {
+    let is_async = node.child(0).is_some_and(|c| c.kind() == "async");
+    let name_node = node.child_by_field_name("name");
+    let span_node = node
+        .parent()
+        .filter(|p| p.kind() == "decorated_definition")
+        .unwrap_or(node);
+    Function {
+        name: name_node.map_or(String::new(), |n| text(source, n).to_string()),
+        class,
+        is_async,
+        location: location(source, name_node.unwrap_or(node)),
+        span: location(source, span_node),
+        decorators: decorators(source, node),
+        params: node
+            .child_by_field_name("parameters")
+            .map(|p| param_names(source, p))
+            .unwrap_or_default(),
+    }
+}
+
+fn import_of(source: &SharedSource, node: Node) -> Vec<Import> {
+    let mut cursor = node.walk();
+    let names: Vec<String> = node
+        .children_by_field_name("name", &mut cursor)
+        .map(|n| match n.kind() {
+            "aliased_import" => n
+                .child_by_field_name("name")
+                .map_or(String::new(), |m| text(source, m).to_string()),
+            _ => text(source, n).to_string(),
+        })
+        .collect();
+    if node.kind() == "import_from_statement" {
+        let module = node
+            .child_by_field_name("module_name")
+            .map_or(String::new(), |m| text(source, m).to_string());
+        vec![Import {
+            module,
+            names,
+            location: location(source, node),
+        }]
+    } else {
+        names
+            .into_iter()
+            .map(|module| Import {
+                module,
+                names: Vec::new(),
+                location: location(source, node),
+            })
+            .collect()
+    }
+}
+
+fn suppression(source: &SharedSource, node: Node) -> Vec<SuppressionComment> {
+    const MARKER: &str = "archlint-ignore[";
+    let comment = text(source, node);
+    let Some(at) = comment.find(MARKER) else {
+        return Vec::new();
+    };
+    let rest = &comment[at + MARKER.len()..];
+    let Some((ids, after)) = rest.split_once(']') else {
+        return Vec::new();
+    };
+    let reason = after
+        .trim_start()
+        .strip_prefix(':')
+        .map(|r| r.trim().to_string())
+        .filter(|r| !r.is_empty());
+    let line_start = source.text[..node.start_byte()]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    let trailing = !source.text[line_start..node.start_byte()].trim().is_empty();
+    let covers = if trailing {
+        let end = source.text[node.end_byte()..]
+            .find('\n')
+            .map_or(source.text.len(), |i| node.end_byte() + i);
+        Span::new(line_start, end)
+    } else {
+        let next_start = source.text[node.end_byte()..]
+            .find('\n')
+            .map_or(source.text.len(), |i| node.end_byte() + i + 1);
+        let next_end = source.text[next_start..]
+            .find('\n')
+            .map_or(source.text.len(), |i| next_start + i);
+        Span::new(next_start, next_end)
+    };
+    ids.split(',')
+        .map(str::trim)
+        .filter(|id| !id.is_empty())
+        .map(|id| SuppressionComment {
+            rule: id.to_string(),
+            reason: reason.clone(),
+            location: location(source, node),
+            covers,
+        })
+        .collect()
+}
+
+pub fn extract(source: &SharedSource, tree: &Tree) -> FileFacts {
+    let mut facts = FileFacts::default();
+    let mut stack: Vec<(Node, Context)> = vec![(tree.root_node(), Context::default())];
+    while let Some((node, ctx)) = stack.pop() {
+        let mut child_ctx = ctx.clone();
+        match node.kind() {
+            "function_definition" => {
+                facts
+                    .functions
+                    .push(function_of(source, node, ctx.class.clone()));
+                child_ctx = Context {
+                    function: Some(facts.functions.len() - 1),
+                    class: None,
+                    loops: Vec::new(),
+                };
+            }
+            "class_definition" => {
+                child_ctx.class = node
+                    .child_by_field_name("name")
+                    .map(|n| text(source, n).to_string());
+            }
+            "call" => {
+                if let Some(function) = node.child_by_field_name("function") {
+                    facts.calls.push(Call {
+                        callee: dotted(source, function),
+                        args: node
+                            .child_by_field_name("arguments")
+                            .filter(|a| a.kind() == "argument_list")
+                            .map(|a| args_of(source, a, 0))
+                            .unwrap_or_default(),
+                        location: location(source, node),
+                        function: ctx.function,
+                        loops: ctx.loops.clone(),
+                    });
+                }
+            }
+            "assignment" => {
+                if let (Some(left), Some(right)) = (
+                    node.child_by_field_name("left"),
+                    node.child_by_field_name("right"),
+                ) {
+                    if let Some(target) = assignment_target(source, left) {
+                        facts.assignments.push(Assignment {
+                            target,
+                            value: value_of(source, right, 0),
+                            location: location(source, left),
+                            value_location: location(source, right),
+                            function: ctx.function,
+                        });
+                    }
+                }
+            }
+            "import_statement" | "import_from_statement" => {
+                facts.imports.extend(import_of(source, node));
+            }
+            "comment" => facts.suppressions.extend(suppression(source, node)),
+            _ => {}
+        }
+        // The body of a loop (or comprehension) runs once per item of its iterable.
+        let iterable = match node.kind() {
+            "for_statement" => node.child_by_field_name("right"),
+            "list_comprehension"
+            | "set_comprehension"
+            | "dictionary_comprehension"
+            | "generator_expression" => {
+                let mut cursor = node.walk();
+                let clause = node
+                    .named_children(&mut cursor)
+                    .find(|c| c.kind() == "for_in_clause");
+                clause.and_then(|c| c.child_by_field_name("right"))
+            }
+            _ => None,
+        };
+        let loop_ctx = iterable.map(|it| {
+            let mut inner = child_ctx.clone();
+            let callee = (it.kind() == "call")
+                .then(|| it.child_by_field_name("function"))
+                .flatten()
+                .map(|f| dotted(source, f));
+            inner.loops.insert(0, callee);
+            inner
+        });
+        let mut cursor = node.walk();
+        let children: Vec<Node> = node.children(&mut cursor).collect();
+        for child in children.into_iter().rev() {
+            let in_loop_body = match node.kind() {
+                "for_statement" => node.child_by_field_name("body") == Some(child),
+                "list_comprehension"
+                | "set_comprehension"
+                | "dictionary_comprehension"
+                | "generator_expression" => child.kind() != "for_in_clause",
+                _ => false,
+            };
+            let ctx_for_child = match (&loop_ctx, in_loop_body) {
+                (Some(inner), true) => inner.clone(),
+                _ => child_ctx.clone(),
+            };
+            stack.push((child, ctx_for_child));
+        }
+    }
+    // Functions were found in visiting order, which is source order.
+    facts
+}

@@ -1,0 +1,139 @@
+//! Routes declared by Python web frameworks, resolved across files (routers included
+//! with a prefix, blueprints registered with one, Django URL confs included by others).
+//! One module per framework; each returns complete routes (full path, evidence).
+
+pub mod django;
+pub mod fastapi;
+pub mod flask;
+
+use super::ParsedFile;
+use crate::model::code::{CodeModel, Route};
+
+pub fn extract(files: &[ParsedFile], model: &CodeModel) -> Vec<Route> {
+    let mut routes = fastapi::extract(files, model);
+    routes.extend(flask::extract(files, model));
+    routes.extend(django::extract(files, model));
+    routes.sort_by(|a, b| {
+        (a.location.path(), a.location.span.start, &a.path, a.method).cmp(&(
+            b.location.path(),
+            b.location.span.start,
+            &b.path,
+            b.method,
+        ))
+    });
+    routes
+}
+
+/// Joins a prefix and a path the way routers do: one `/` between them, none at the end
+/// (except for the root).
+pub fn join_paths(prefix: &str, path: &str) -> String {
+    let joined = format!(
+        "{}/{}",
+        prefix.trim_end_matches('/'),
+        path.trim_start_matches('/')
+    );
+    let trimmed = if joined.len() > 1 {
+        joined.trim_end_matches('/')
+    } else {
+        &joined
+    };
+    if trimmed.is_empty() {
+        "/".to_string()
+    } else if trimmed.starts_with('/') {
+        trimmed.to_string()
+    } else {
+        format!("/{trimmed}")
+    }
+}
+
+/// One form for path parameters, whatever the framework wrote: `{id}`, `{id:int}`
+/// (Starlette), `<id>` and `<int:id>` (Flask, Django `path()`), `(?P<id>[0-9]+)` (Django
+/// `re_path()`, whose `^` and `$` anchors are dropped too).
+pub fn normalise_path(template: &str) -> String {
+    let mut out = String::with_capacity(template.len());
+    let body = template.trim_start_matches('^').trim_end_matches('$');
+    let mut chars = body.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '{' | '<' => {
+                let close = if c == '{' { '}' } else { '>' };
+                let rest = &body[i + 1..];
+                match rest.find(close) {
+                    Some(end) => {
+                        let inner = &rest[..end];
+                        let name = if c == '{' {
+                            inner.split(':').next().unwrap_or(inner)
+                        } else {
+                            inner.rsplit(':').next().unwrap_or(inner)
+                        };
+                        out.push('{');
+                        out.push_str(name.trim());
+                        out.push('}');
+                        for _ in 0..inner.chars().count() + 1 {
+                            chars.next();
+                        }
+                    }
+                    None => out.push(c),
+                }
+            }
+            '(' if body[i..].starts_with("(?P<") => {
+                let rest = &body[i + 4..];
+                let name_end = rest.find('>').unwrap_or(rest.len());
+                let name = &rest[..name_end];
+                // Skip to the matching parenthesis of the group.
+                let mut depth = 0usize;
+                let mut end = body.len();
+                for (j, ch) in body[i..].char_indices() {
+                    match ch {
+                        '(' => depth += 1,
+                        ')' => {
+                            depth = depth.saturating_sub(1);
+                            if depth == 0 {
+                                end = i + j;
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                out.push('{');
+                out.push_str(name);
+                out.push('}');
+                while chars.peek().is_some_and(|(j, _)| *j <= end) {
+                    chars.next();
+                }
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parameters_take_one_form() {
+        assert_eq!(normalise_path("/users/{user_id}"), "/users/{user_id}");
+        assert_eq!(normalise_path("/users/{user_id:int}"), "/users/{user_id}");
+        assert_eq!(
+            normalise_path("/users/<int:user_id>/posts"),
+            "/users/{user_id}/posts"
+        );
+        assert_eq!(normalise_path("/users/<user_id>"), "/users/{user_id}");
+        assert_eq!(
+            normalise_path("^articles/(?P<year>[0-9]{4})/(?P<slug>[\\w-]+)/$"),
+            "articles/{year}/{slug}/"
+        );
+    }
+
+    #[test]
+    fn prefixes_join_with_one_slash() {
+        assert_eq!(join_paths("/api/v1/", "/users"), "/api/v1/users");
+        assert_eq!(join_paths("", "users/"), "/users");
+        assert_eq!(join_paths("/items", ""), "/items");
+        assert_eq!(join_paths("", "/"), "/");
+        assert_eq!(join_paths("api/", "users/<int:pk>/"), "/api/users/<int:pk>");
+    }
+}

@@ -1,0 +1,219 @@
+//! Facts extracted from source code, language-neutral so that Python, JavaScript and
+//! Rust extraction fill the same structures and rules never look at syntax: calls with
+//! their arguments, assignments of constants, functions, imports, and the routes web
+//! frameworks declare.
+
+use crate::finding::Location;
+use crate::model::Method;
+use crate::source::SharedSource;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    Python,
+}
+
+#[derive(Debug, Clone)]
+pub struct CodeFile {
+    pub source: SharedSource,
+    pub language: Language,
+    /// Test code (`tests/`, `test_*.py`, `conftest.py`): secrets and prints there are
+    /// not findings.
+    pub is_test: bool,
+}
+
+/// What an argument or assigned value is, as far as rules need to know.
+#[derive(Debug, Clone)]
+pub enum Value {
+    /// A string with no dynamic part (adjacent literals joined).
+    Str(String),
+    /// Text built from constant and non-constant parts: an f-string with expressions,
+    /// `%` or `.format()` applied to a string, `+` with a string. `constant` is the
+    /// literal text, for telling SQL from other strings.
+    Interpolated {
+        constant: String,
+    },
+    Bool(bool),
+    Number(String),
+    None,
+    /// A bare or dotted name: `settings.DEBUG`, `user_id`.
+    Name(String),
+    /// The result of a call, by callee: `os.environ.get`, `Depends`.
+    Call {
+        callee: String,
+        args: Vec<Arg>,
+    },
+    List(Vec<Value>),
+    Dict(Vec<(Value, Value)>),
+    Other,
+}
+
+impl Value {
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Arg {
+    /// `timeout` in `timeout=5`; `None` for a positional argument.
+    pub keyword: Option<String>,
+    pub value: Value,
+    pub location: Location,
+}
+
+#[derive(Debug, Clone)]
+pub struct Call {
+    /// The callee as written, dotted: `requests.get`, `cursor.execute`, `print`,
+    /// `db.session.query(User).all` (a call in the chain keeps only its callee).
+    pub callee: String,
+    pub args: Vec<Arg>,
+    /// The whole call expression.
+    pub location: Location,
+    /// Index into [`CodeModel::functions`] of the innermost enclosing function.
+    pub function: Option<usize>,
+    /// The callees of the iterables of the enclosing `for` loops, innermost first
+    /// (`None` for a loop over something that is not a call result).
+    pub loops: Vec<Option<String>>,
+}
+
+impl Call {
+    pub fn keyword(&self, name: &str) -> Option<&Arg> {
+        self.args
+            .iter()
+            .find(|a| a.keyword.as_deref() == Some(name))
+    }
+
+    pub fn positional(&self, index: usize) -> Option<&Arg> {
+        self.args.iter().filter(|a| a.keyword.is_none()).nth(index)
+    }
+
+    /// The last segment of the callee: `execute` for `cursor.execute`.
+    pub fn method(&self) -> &str {
+        self.callee.rsplit('.').next().unwrap_or(&self.callee)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Assignment {
+    /// The assigned name, dotted as written: `SECRET_KEY`, `app.config.SECRET_KEY`,
+    /// or `app.config["SECRET_KEY"]` as `app.config.SECRET_KEY`.
+    pub target: String,
+    pub value: Value,
+    pub location: Location,
+    pub value_location: Location,
+    pub function: Option<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Function {
+    pub name: String,
+    /// The enclosing class, for methods.
+    pub class: Option<String>,
+    pub is_async: bool,
+    /// The name in the `def` line.
+    pub location: Location,
+    /// The whole definition, decorators included.
+    pub span: Location,
+    /// Decorators as written without `@` and arguments: `app.get`, `login_required`.
+    pub decorators: Vec<String>,
+    /// Parameter names, in order.
+    pub params: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Import {
+    /// The module: `slowapi`, `flask_limiter.util`.
+    pub module: String,
+    /// The imported names (`Limiter`), empty for `import module`.
+    pub names: Vec<String>,
+    pub location: Location,
+}
+
+/// One piece of evidence on a route: the decorator, dependency or class attribute that
+/// shows authentication, rate limiting or pagination.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Evidence {
+    pub name: String,
+    #[serde(serialize_with = "crate::model::schema::serialize_location")]
+    pub location: Location,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Framework {
+    Fastapi,
+    Flask,
+    Django,
+    DjangoRest,
+}
+
+impl Framework {
+    pub fn name(self) -> &'static str {
+        match self {
+            Framework::Fastapi => "FastAPI",
+            Framework::Flask => "Flask",
+            Framework::Django => "Django",
+            Framework::DjangoRest => "Django REST framework",
+        }
+    }
+}
+
+/// An endpoint a web framework declares in code.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Route {
+    pub framework: Framework,
+    #[serde(serialize_with = "serialize_method")]
+    pub method: Method,
+    /// The full path template with prefixes resolved, parameters as `{name}`.
+    pub path: String,
+    /// The handler: `module.function` or `module.Class.method`.
+    pub handler: String,
+    /// Where the route is declared (the decorator, the `path()` or `register()` call).
+    #[serde(serialize_with = "crate::model::schema::serialize_location")]
+    pub location: Location,
+    /// The handler function, when it was found: index into [`CodeModel::functions`].
+    #[serde(skip)]
+    pub function: Option<usize>,
+    /// `status_code=201` and the like.
+    pub declared_status: Option<u16>,
+    pub auth: Vec<Evidence>,
+    /// Explicitly public: `AllowAny`, `permission_classes = []`, `@public`.
+    pub public: Option<Evidence>,
+    pub rate_limit: Vec<Evidence>,
+    pub pagination: Vec<Evidence>,
+    /// Query parameters the handler takes.
+    pub query_params: Vec<String>,
+    /// Why the handler is thought to return a whole collection (`.all()`,
+    /// `response_model=list[...]`, a `ListAPIView`).
+    pub collection: Option<Evidence>,
+    pub is_async: bool,
+}
+
+fn serialize_method<S: serde::Serializer>(method: &Method, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(method.upper())
+}
+
+/// Everything extracted from source files.
+#[derive(Debug, Default)]
+pub struct CodeModel {
+    pub files: Vec<CodeFile>,
+    pub functions: Vec<Function>,
+    pub calls: Vec<Call>,
+    pub assignments: Vec<Assignment>,
+    pub imports: Vec<Import>,
+    pub routes: Vec<Route>,
+}
+
+impl CodeModel {
+    pub fn function(&self, index: Option<usize>) -> Option<&Function> {
+        index.and_then(|i| self.functions.get(i))
+    }
+
+    pub fn file(&self, path: &str) -> Option<&CodeFile> {
+        self.files.iter().find(|f| f.source.path == path)
+    }
+}
