@@ -205,6 +205,10 @@ pub struct SqlConfig {
     /// The dialect; when unset, detected from the files (backticks or `ENGINE=` mean
     /// MySQL, `AUTOINCREMENT` or `PRAGMA` SQLite), else PostgreSQL.
     pub dialect: Option<Dialect>,
+    /// Migrations up to this version (`20240101120000`, `V42`, `0042`) have already run
+    /// in production: the migration-safety rules judge only newer ones. The schema
+    /// rules still read the whole history.
+    pub start_after: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]

@@ -15,6 +15,23 @@ pub struct Inferred {
     pub errors: ErrorFormat,
     pub errors_reason: String,
     pub endpoints: usize,
+    /// The newest migration's version, when the repository has one migration history.
+    pub latest_migration: Option<(String, String)>,
+}
+
+/// The version a migration path carries: `0042` in `migrations/0042_x.sql`,
+/// `2021-04-24-115720` in `migrations/2021-04-24-115720_x/up.sql`, `1.2` in `V1.2__x.sql`.
+fn version_of(path: &str) -> Option<String> {
+    path.split('/').rev().find_map(|part| {
+        let part = part.strip_prefix(['V', 'v']).unwrap_or(part);
+        let end = part
+            .find(|c: char| !(c.is_ascii_digit() || c == '-' || c == '.'))
+            .unwrap_or(part.len());
+        let version = part[..end].trim_end_matches(['-', '.']);
+        version
+            .starts_with(|c: char| c.is_ascii_digit())
+            .then(|| version.to_string())
+    })
 }
 
 const VERSION_HEADERS: &[&str] = &["api-version", "x-api-version", "accept-version", "version"];
@@ -133,7 +150,17 @@ pub fn infer(project: &Project) -> Inferred {
         )
     };
 
+    let histories = &project.sql.schema.histories;
+    let latest_migration = match histories.as_slice() {
+        [only] => only
+            .files
+            .last()
+            .and_then(|f| version_of(&f.path).map(|v| (v, f.path.clone()))),
+        _ => None,
+    };
+
     Inferred {
+        latest_migration,
         versioning,
         versioning_reason,
         path_case,
@@ -233,6 +260,16 @@ page-size-params = {page_size}
 # Setting this list replaces the built-in one, shown here.
 # public-paths = {public}
 
+[sql]
+# "postgres", "mysql", "sqlite", "mssql" or "generic"; unset: detected per migration
+# history, else PostgreSQL.
+# dialect = "postgres"
+
+# Migrations up to this version have already run in production; the migration-safety
+# rules (locking index builds, NOT NULL columns, type changes, drops) judge only newer
+# ones, while the schema rules still read the whole history.
+{start_after}
+
 # Levels for some files only; later entries win.
 # [[overrides]]
 # files = ["legacy/**"]
@@ -247,5 +284,12 @@ page-size-params = {page_size}
         pagination = quoted_list(&defaults.pagination_params, ""),
         page_size = quoted_list(&defaults.page_size_params, ""),
         public = quoted_list(&defaults.public_paths, "").replace('\n', "\n# "),
+        start_after = match &inferred.latest_migration {
+            Some((version, path)) => format!(
+                "# The newest migration today is {path}.\nstart-after = {}",
+                toml_string(version)
+            ),
+            None => "# start-after = \"20240101120000\"".to_string(),
+        },
     )
 }

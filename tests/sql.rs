@@ -227,3 +227,42 @@ fn schema_command_prints_the_replayed_schema() {
         }
     }
 }
+
+#[test]
+fn start_after_leaves_migrations_that_already_ran_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    history(dir.path());
+    write(
+        dir.path(),
+        "migrations/0003_index.sql",
+        "CREATE INDEX members_team_id_idx ON members (team_id);\n",
+    );
+    write(
+        dir.path(),
+        "migrations/0004_drop.sql",
+        "ALTER TABLE members DROP COLUMN team_id;\n",
+    );
+    let settings = |v: &str| {
+        Settings::parse(
+            Path::new("archlint.toml"),
+            &format!("[sql]\nstart-after = \"{v}\"\n"),
+        )
+        .unwrap()
+    };
+    let rules = ["db/non-concurrent-index", "db/destructive-migration"];
+    let all = positions(&run(dir.path(), &rules));
+    assert_eq!(all.len(), 2, "{all:?}");
+    let newer = positions(&run_with(dir.path(), &rules, &settings("0003")));
+    assert_eq!(
+        newer,
+        vec!["migrations/0004_drop.sql:1:21 db/destructive-migration warning".to_string()]
+    );
+    assert!(run_with(dir.path(), &rules, &settings("4"))
+        .findings
+        .is_empty());
+
+    // `init` proposes the newest migration as the starting point.
+    let o = archlint(&["init", "--stdout"], dir.path());
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("start-after = \"0004\""), "{text}");
+}

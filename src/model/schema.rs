@@ -119,9 +119,16 @@ impl Table {
                     .get(..columns.len())
                     .is_some_and(|lead| columns.iter().all(|c| lead.contains(c)))
         };
+        // A partial index `WHERE col IS NOT NULL` serves equality lookups on `col`.
+        let usable = |i: &&IndexFact| {
+            !i.partial
+                || i.not_null_predicate
+                    .as_ref()
+                    .is_some_and(|cols| cols.iter().all(|c| columns.contains(c)))
+        };
         self.indexes
             .iter()
-            .filter(|i| !i.partial)
+            .filter(usable)
             .any(|i| leads_with(&i.columns))
             || self
                 .unique_constraints
@@ -186,6 +193,13 @@ pub struct IndexFact {
     pub concurrently: bool,
     /// Has a `WHERE` clause.
     pub partial: bool,
+    /// Not a plain b-tree: another method (`USING gin`), an operator class, or
+    /// `INCLUDE` columns. Such an index serves other lookups than a b-tree on the
+    /// same columns.
+    pub special: bool,
+    /// For a partial index whose predicate only requires columns to be non-null: those
+    /// columns. Such an index still serves every equality lookup on them.
+    pub not_null_predicate: Option<Vec<String>>,
     #[serde(serialize_with = "serialize_location")]
     pub location: Location,
 }
@@ -329,6 +343,8 @@ mod tests {
                     unique: false,
                     concurrently: false,
                     partial: false,
+                    special: false,
+                    not_null_predicate: None,
                     location: location(),
                 },
                 IndexFact {
@@ -337,6 +353,8 @@ mod tests {
                     unique: false,
                     concurrently: false,
                     partial: true,
+                    special: false,
+                    not_null_predicate: None,
                     location: location(),
                 },
             ],

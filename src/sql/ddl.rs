@@ -90,6 +90,12 @@ pub(crate) struct IndexSpec {
     pub unique: bool,
     pub concurrently: bool,
     pub partial: bool,
+    /// Not a plain b-tree on the columns: another method (`USING gin`), an operator
+    /// class, or `INCLUDE` columns.
+    pub special: bool,
+    /// For a partial index whose predicate only requires columns to be non-null
+    /// (`WHERE a IS NOT NULL AND b IS NOT NULL`): those columns.
+    pub not_null_predicate: Option<Vec<String>>,
     pub span: Span,
 }
 
@@ -324,6 +330,29 @@ impl Translator<'_, '_> {
         }
     }
 
+    /// The columns a predicate made only of `col IS NOT NULL` conjuncts requires.
+    fn not_null_columns(&self, predicate: &Expr) -> Option<Vec<String>> {
+        match predicate {
+            Expr::IsNotNull(inner) => match inner.as_ref() {
+                Expr::Identifier(_) | Expr::CompoundIdentifier(_) => {
+                    Some(vec![self.key_column(inner)])
+                }
+                _ => None,
+            },
+            Expr::BinaryOp {
+                left,
+                op: sqlparser::ast::BinaryOperator::And,
+                right,
+            } => {
+                let mut columns = self.not_null_columns(left)?;
+                columns.extend(self.not_null_columns(right)?);
+                Some(columns)
+            }
+            Expr::Nested(inner) => self.not_null_columns(inner),
+            _ => None,
+        }
+    }
+
     fn index_columns(&self, columns: &[IndexColumn]) -> Vec<String> {
         columns
             .iter()
@@ -400,7 +429,12 @@ impl Translator<'_, '_> {
                         Some(Constraint::Check(_) | Constraint::Promote { .. }) | None => {}
                     }
                 }
-                let complete = ct.query.is_none() && ct.like.is_none() && ct.clone.is_none();
+                // A partition or child table takes keys and columns from its parent.
+                let complete = ct.query.is_none()
+                    && ct.like.is_none()
+                    && ct.clone.is_none()
+                    && ct.partition_of.is_none()
+                    && ct.inherits.is_none();
                 vec![Op::CreateTable {
                     table: self.table_name(&ct.name),
                     if_not_exists: ct.if_not_exists,
@@ -416,6 +450,16 @@ impl Translator<'_, '_> {
                     unique: ci.unique,
                     concurrently: ci.concurrently,
                     partial: ci.predicate.is_some(),
+                    special: ci
+                        .using
+                        .as_ref()
+                        .is_some_and(|u| !u.to_string().eq_ignore_ascii_case("btree"))
+                        || ci.columns.iter().any(|c| c.operator_class.is_some())
+                        || !ci.include.is_empty(),
+                    not_null_predicate: ci
+                        .predicate
+                        .as_ref()
+                        .and_then(|p| self.not_null_columns(p)),
                     span: self.statement_span(),
                 },
                 if_not_exists: ci.if_not_exists,
@@ -562,6 +606,8 @@ impl Translator<'_, '_> {
                 unique: false,
                 concurrently: false,
                 partial: false,
+                special: false,
+                not_null_predicate: None,
                 span: self.constraint_span(index),
             }),
             TableConstraint::FulltextOrSpatial(index) => Constraint::Index(IndexSpec {
@@ -570,6 +616,8 @@ impl Translator<'_, '_> {
                 unique: false,
                 concurrently: false,
                 partial: false,
+                special: false,
+                not_null_predicate: None,
                 span: self.constraint_span(index),
             }),
             TableConstraint::Check(check) => Constraint::Check(name(&check.name)),

@@ -41,15 +41,25 @@ pub struct VersionKey(pub Vec<VersionPart>);
 
 impl VersionKey {
     /// Every digit run of `text` as a number (separators dropped), any other run as text.
+    /// Digits joined by `-` are one number: `2021-04-24-115720` is a timestamp (diesel),
+    /// and must sort after `20141007131146`, not before it.
     pub fn parse(text: &str) -> VersionKey {
         let mut parts = Vec::new();
         let mut chars = text.chars().peekable();
         while let Some(&c) = chars.peek() {
             if c.is_ascii_digit() {
                 let mut digits = String::new();
-                while let Some(&d) = chars.peek().filter(|d| d.is_ascii_digit()) {
-                    digits.push(d);
-                    chars.next();
+                loop {
+                    while let Some(&d) = chars.peek().filter(|d| d.is_ascii_digit()) {
+                        digits.push(d);
+                        chars.next();
+                    }
+                    let mut ahead = chars.clone();
+                    if ahead.next() == Some('-') && ahead.peek().is_some_and(char::is_ascii_digit) {
+                        chars.next();
+                        continue;
+                    }
+                    break;
                 }
                 let trimmed = digits.trim_start_matches('0');
                 parts.push(VersionPart::Number(trimmed.to_string()));
@@ -209,6 +219,37 @@ fn flyway_version(stem: &str, prefix: char) -> Option<&str> {
 
 /// Classifies one path alone; [`classify_all`] also decides whether a dump is redundant.
 pub fn classify(path: &str) -> FileClass {
+    lift_version_folder(classify_file(path))
+}
+
+/// `migration/sqlite/0.5/01__x.sql`: one history whose files are grouped in a folder per
+/// release. The folder is part of the version, and the history is its parent, so that
+/// what release 0.7 drops is seen by the tables of release 0.5.
+fn lift_version_folder(class: FileClass) -> FileClass {
+    let FileClass::Migration(mut info) = class else {
+        return class;
+    };
+    let Some((parent, folder)) = info.dir.rsplit_once('/') else {
+        return FileClass::Migration(info);
+    };
+    let folder_version = folder.trim_start_matches(['v', 'V']);
+    let is_version = folder_version.starts_with(|c: char| c.is_ascii_digit())
+        && folder_version.contains('.')
+        && folder_version
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '.');
+    if is_version {
+        let mut parts = VersionKey::parse(folder_version).0;
+        // Keep the release apart from the file's own number.
+        parts.push(VersionPart::Text(String::new()));
+        parts.extend(info.version.0);
+        info.version = VersionKey(parts);
+        info.dir = parent.to_string();
+    }
+    FileClass::Migration(info)
+}
+
+fn classify_file(path: &str) -> FileClass {
     let lower = path.to_ascii_lowercase();
     let (dir, name) = lower.rsplit_once('/').unwrap_or(("", lower.as_str()));
     let original_dir = path.get(..dir.len()).unwrap_or(dir);
@@ -440,6 +481,21 @@ mod tests {
             migration("migrations/create_users.sql").convention,
             Convention::Folder
         );
+    }
+
+    #[test]
+    fn dashed_timestamps_sort_with_plain_ones() {
+        assert!(VersionKey::parse("20141007131146") < VersionKey::parse("2021-04-24-115720"));
+        assert!(VersionKey::parse("2_x") < VersionKey::parse("10_y"));
+    }
+
+    #[test]
+    fn release_folders_are_one_history() {
+        let a = migration("store/migration/sqlite/0.5/01__memo.sql");
+        let b = migration("store/migration/sqlite/0.10/00__drop.sql");
+        assert_eq!(a.dir, "store/migration/sqlite");
+        assert_eq!(a.dir, b.dir);
+        assert!(a.version < b.version, "{:?} {:?}", a.version, b.version);
     }
 
     #[test]

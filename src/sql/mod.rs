@@ -327,7 +327,7 @@ fn split_error(error: &ParserError, text: &StatementText) -> (String, Option<usi
         }
     };
     let Some(at) = raw.rfind(" at Line: ") else {
-        return (raw, None);
+        return (shorten(&raw), None);
     };
     let position = raw.get(at + " at Line: ".len()..).unwrap_or("");
     let parsed = position
@@ -341,7 +341,17 @@ fn split_error(error: &ParserError, text: &StatementText) -> (String, Option<usi
     let offset = parsed
         .and_then(|location| text.offset(location))
         .map(|o| text.base + o);
-    (raw.get(..at).unwrap_or(&raw).to_string(), offset)
+    (shorten(raw.get(..at).unwrap_or(&raw)), offset)
+}
+
+/// sqlparser quotes whole tokens, and a dollar-quoted body can be kilobytes long.
+fn shorten(message: &str) -> String {
+    const MAX_CHARS: usize = 160;
+    if message.chars().count() <= MAX_CHARS {
+        return message.to_string();
+    }
+    let cut: String = message.chars().take(MAX_CHARS).collect();
+    format!("{}…", cut.trim_end())
 }
 
 const KIND_MODIFIERS: &[&str] = &[

@@ -174,6 +174,9 @@ fn body_has_where(body: &SetExpr) -> bool {
         SetExpr::Select(select) => select.selection.is_some(),
         SetExpr::SetOperation { left, right, .. } => body_has_where(left) && body_has_where(right),
         SetExpr::Query(q) => body_has_where(&q.body),
+        // `WITH … UPDATE/DELETE`: the statement after the CTEs is what filters.
+        SetExpr::Update(Statement::Update(update)) => update.selection.is_some(),
+        SetExpr::Delete(Statement::Delete(delete)) => delete.selection.is_some(),
         _ => false,
     }
 }
@@ -746,6 +749,10 @@ mod tests {
         assert_eq!(f.filter_columns, vec![col(Some("sessions"), "expires_at")]);
         let f = facts_in("DELETE FROM logs LIMIT 100", SqlDialect::Mysql).remove(0);
         assert!(f.has_limit && !f.has_where);
+        let f = one("WITH gone AS (SELECT id FROM users WHERE banned) DELETE FROM sessions WHERE user_id IN (SELECT id FROM gone)");
+        assert_eq!((f.kind, f.has_where), (QueryKind::Delete, true));
+        let f = one("WITH x AS (SELECT 1) UPDATE users SET a = 1");
+        assert_eq!((f.kind, f.has_where), (QueryKind::Update, false));
         let f = one("INSERT INTO users (name) VALUES ($1)");
         assert_eq!(
             (f.kind, f.tables.clone()),

@@ -287,6 +287,8 @@ impl Replayer {
             unique: index.unique,
             concurrently: index.concurrently,
             partial: index.partial,
+            special: index.special,
+            not_null_predicate: index.not_null_predicate.clone(),
             location: ctx.location(index.span),
         });
         self.index_owner.insert(effective, key.to_string());

@@ -147,6 +147,10 @@ pub fn scan(text: &str, options: SplitOptions) -> Scan {
         pending: Vec::new(),
         trailing_of: None,
         delimiter: None,
+        words: 0,
+        routine: false,
+        depth: 0,
+        pending_end: false,
     }
     .run()
 }
@@ -164,6 +168,16 @@ struct Scanner<'a> {
     trailing_of: Option<usize>,
     /// A terminator set with `DELIMITER`; `None` is `;`.
     delimiter: Option<String>,
+    /// Words read in the current statement, to recognise a routine head.
+    words: usize,
+    /// The statement creates a trigger, function or procedure whose body may be a
+    /// `BEGIN … END` block (SQLite triggers, `BEGIN ATOMIC`, MySQL routines without
+    /// `DELIMITER`): its inner `;` do not end it.
+    routine: bool,
+    /// Open `BEGIN`/`CASE` blocks in a routine body.
+    depth: usize,
+    /// An `END` was read; it closes a block unless the next word is `IF`, `LOOP`, ...
+    pending_end: bool,
 }
 
 fn is_ident_byte(b: u8) -> bool {
@@ -213,7 +227,13 @@ impl Scanner<'_> {
                     None => Step::Open(Unclosed::BlockComment, i + 2),
                 },
                 b';' if self.delimiter.is_none() => {
-                    self.finish(i);
+                    if self.pending_end {
+                        self.pending_end = false;
+                        self.depth = self.depth.saturating_sub(1);
+                    }
+                    if self.depth == 0 {
+                        self.finish(i);
+                    }
                     i += 1;
                     line_blank = false;
                     continue;
@@ -263,6 +283,7 @@ impl Scanner<'_> {
             match step {
                 Step::Token(end) => {
                     self.begin(i);
+                    self.word(i, end);
                     i = end;
                 }
                 Step::Comment(comment) => {
@@ -322,7 +343,53 @@ impl Scanner<'_> {
         end
     }
 
+    /// Follows `BEGIN … END` blocks in routine bodies.
+    fn word(&mut self, start: usize, end: usize) {
+        let Some(word) = self.text.get(start..end) else {
+            return;
+        };
+        let upper = word.to_ascii_uppercase();
+        self.words += 1;
+        if self.words == 1 {
+            self.routine = false;
+            self.depth = 0;
+            self.pending_end = false;
+        }
+        if self.words <= 8
+            && matches!(upper.as_str(), "TRIGGER" | "FUNCTION" | "PROCEDURE")
+            && self
+                .text
+                .get(self.start.unwrap_or(start)..start)
+                .is_some_and(|head| {
+                    head.trim_start()
+                        .get(..6)
+                        .is_some_and(|w| w.eq_ignore_ascii_case("create"))
+                })
+        {
+            self.routine = true;
+        }
+        if !self.routine {
+            return;
+        }
+        if self.pending_end {
+            self.pending_end = false;
+            if !matches!(upper.as_str(), "IF" | "LOOP" | "WHILE" | "REPEAT" | "FOR") {
+                self.depth = self.depth.saturating_sub(1);
+            }
+        }
+        match upper.as_str() {
+            "BEGIN" => self.depth += 1,
+            "CASE" if self.depth > 0 => self.depth += 1,
+            "END" if self.depth > 0 => self.pending_end = true,
+            _ => {}
+        }
+    }
+
     fn finish(&mut self, end: usize) {
+        self.words = 0;
+        self.routine = false;
+        self.depth = 0;
+        self.pending_end = false;
         let Some(start) = self.start.take() else {
             return;
         };
@@ -523,6 +590,20 @@ enum Step {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn routine_bodies_in_begin_end_blocks_stay_whole() {
+        let text = "CREATE TRIGGER t AFTER DELETE ON a BEGIN\n  DELETE FROM audit;\n  UPDATE b SET x = CASE WHEN 1 THEN 2 END;\nEND;\nSELECT 1;\nCREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT 2; END;\nBEGIN;\nCOMMIT;";
+        let parts: Vec<&str> = split_statements(text)
+            .iter()
+            .map(|s| &text[s.span.start..s.span.end])
+            .collect();
+        assert_eq!(parts.len(), 5, "{parts:?}");
+        assert!(parts[0].ends_with("END"), "{parts:?}");
+        assert_eq!(parts[1], "SELECT 1");
+        assert!(parts[2].ends_with("SELECT 2; END"), "{parts:?}");
+        assert_eq!(parts[3], "BEGIN");
+    }
 
     fn texts(text: &str) -> Vec<&str> {
         split_statements(text)

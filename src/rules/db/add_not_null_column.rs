@@ -1,16 +1,21 @@
 //! db/add-not-null-column: a NOT NULL column without a default added to a table that
 //! may have rows.
 
-use super::{events, table_name};
+use super::{events_on_existing, table_name};
 use crate::finding::Finding;
 use crate::model::schema::EventKind;
 use crate::rules::Context;
+use crate::sql::SqlDialect;
 
 const ID: &str = "db/add-not-null-column";
 
 pub fn check(ctx: &Context) -> Vec<Finding> {
     let mut out = Vec::new();
-    for (history, event) in events(ctx) {
+    for (history, _, event) in events_on_existing(ctx) {
+        // MySQL fills the new column of existing rows with the type's implicit default.
+        if history.dialect == SqlDialect::Mysql {
+            continue;
+        }
         let EventKind::AddColumn {
             column,
             not_null: true,
@@ -20,9 +25,6 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
         else {
             continue;
         };
-        if !event.existed_before {
-            continue;
-        }
         let table = table_name(history, &event.table);
         out.push(
             Finding::new(

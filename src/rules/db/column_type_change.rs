@@ -1,6 +1,6 @@
 //! db/column-type-change: changing a column's type on a table that has rows.
 
-use super::{events, first_line, table_name};
+use super::{column_added_earlier, events_on_existing, first_line, table_name};
 use crate::finding::Finding;
 use crate::model::schema::EventKind;
 use crate::rules::Context;
@@ -9,11 +9,11 @@ const ID: &str = "db/column-type-change";
 
 pub fn check(ctx: &Context) -> Vec<Finding> {
     let mut out = Vec::new();
-    for (history, event) in events(ctx) {
+    for (history, index, event) in events_on_existing(ctx) {
         let EventKind::AlterColumnType { column, data_type } = &event.kind else {
             continue;
         };
-        if !event.existed_before {
+        if column_added_earlier(history, index, &event.table, column) {
             continue;
         }
         let table = table_name(history, &event.table);

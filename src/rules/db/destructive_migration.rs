@@ -1,6 +1,8 @@
 //! db/destructive-migration: dropping or renaming what running code still uses.
 
-use super::{events, first_line, table_name};
+use super::{
+    column_added_earlier, events_on_existing, first_line, introduces_table, same_file, table_name,
+};
 use crate::finding::Finding;
 use crate::model::schema::EventKind;
 use crate::rules::Context;
@@ -9,9 +11,23 @@ const ID: &str = "db/destructive-migration";
 
 pub fn check(ctx: &Context) -> Vec<Finding> {
     let mut out = Vec::new();
-    for (history, event) in events(ctx) {
-        if !event.existed_before {
-            continue;
+    for (history, index, event) in events_on_existing(ctx) {
+        let (before, after) = same_file(history, index);
+        // Rebuilding a table (rename the old one away, create the new one under the
+        // name, copy, drop the old) leaves the name in place: not a break.
+        let rebuilt = |key: &str| {
+            before.iter().any(|e| introduces_table(e, key))
+                || after.iter().any(|e| introduces_table(e, key))
+        };
+        match &event.kind {
+            EventKind::DropTable if rebuilt(&event.table) => continue,
+            EventKind::RenameTable { from } if rebuilt(from) => continue,
+            EventKind::DropColumn { column } | EventKind::RenameColumn { from: column, .. }
+                if column_added_earlier(history, index, &event.table, column) =>
+            {
+                continue
+            }
+            _ => {}
         }
         let table = table_name(history, &event.table);
         let (what, label) = match &event.kind {

@@ -69,7 +69,9 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
                 .indexes
                 .iter()
                 .enumerate()
-                .filter(|(_, i)| !i.partial && !i.columns.iter().any(|c| is_expression(c)))
+                .filter(|(_, i)| {
+                    !i.partial && !i.special && !i.columns.iter().any(|c| is_expression(c))
+                })
                 .collect();
             for &(position, index) in &indexes {
                 let by_key = keys

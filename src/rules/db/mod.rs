@@ -14,8 +14,9 @@ pub mod update_without_where;
 pub mod validated_foreign_key;
 
 use crate::finding::Location;
-use crate::model::schema::{MigrationEvent, SchemaHistory, Table};
+use crate::model::schema::{EventKind, MigrationEvent, SchemaHistory, Table};
 use crate::source::Span;
+use crate::sql::migrations::{classify, FileClass, VersionKey};
 use crate::sql::SqlDialect;
 
 /// An identifier as it must be written in SQL the user can paste: quoted unless it is
@@ -52,16 +53,82 @@ pub fn column_list(table: &Table, columns: &[String]) -> String {
         .join(", ")
 }
 
-/// Events of every history with the history they belong to.
-pub fn events<'a>(
+/// Events on tables an earlier migration file created: the ones whose rows and
+/// running readers a migration can hurt. A table no migration created (a view, a table
+/// from a schema archlint did not see) is not judged: nothing shows it has rows.
+/// Migrations at or before `[sql] start-after` have run already and are not judged.
+pub fn events_on_existing<'a>(
     ctx: &crate::rules::Context<'a>,
-) -> impl Iterator<Item = (&'a SchemaHistory, &'a MigrationEvent)> {
+) -> impl Iterator<Item = (&'a SchemaHistory, usize, &'a MigrationEvent)> {
+    let start_after = ctx
+        .settings
+        .config
+        .sql
+        .start_after
+        .as_deref()
+        .map(|v| VersionKey::parse(v.trim_start_matches(['V', 'v'])));
     ctx.project
         .sql
         .schema
         .histories
         .iter()
-        .flat_map(|h| h.events.iter().map(move |e| (h, e)))
+        .flat_map(move |h| {
+            let judged: Vec<bool> = h
+                .files
+                .iter()
+                .map(|f| match (&start_after, classify(&f.path)) {
+                    (Some(after), FileClass::Migration(info)) => info.version > *after,
+                    _ => true,
+                })
+                .collect();
+            h.events
+                .iter()
+                .enumerate()
+                .filter(move |(_, e)| judged.get(e.file).copied().unwrap_or(true))
+                .map(move |(i, e)| (h, i, e))
+        })
+        .filter(|(_, _, e)| e.known_table && e.existed_before)
+}
+
+/// The events of the same migration file as `events[index]`: those before it and those
+/// after it.
+pub fn same_file(history: &SchemaHistory, index: usize) -> (&[MigrationEvent], &[MigrationEvent]) {
+    let events = &history.events;
+    let Some(file) = events.get(index).map(|e| e.file) else {
+        return (&[], &[]);
+    };
+    let start = events[..index]
+        .iter()
+        .rposition(|e| e.file != file)
+        .map_or(0, |i| i + 1);
+    let end = events[index + 1..]
+        .iter()
+        .position(|e| e.file != file)
+        .map_or(events.len(), |i| index + 1 + i);
+    (&events[start..index], &events[index + 1..end])
+}
+
+/// Whether an event makes a table of this key appear: created, or renamed into it.
+pub fn introduces_table(event: &MigrationEvent, key: &str) -> bool {
+    event.table == key
+        && matches!(
+            event.kind,
+            EventKind::CreateTable | EventKind::RenameTable { .. }
+        )
+}
+
+/// Whether a column was added by an earlier statement of the same file (so changing
+/// it touches no existing rows' readers).
+pub fn column_added_earlier(
+    history: &SchemaHistory,
+    index: usize,
+    table: &str,
+    column: &str,
+) -> bool {
+    let (before, _) = same_file(history, index);
+    before.iter().any(|e| {
+        e.table == table && matches!(&e.kind, EventKind::AddColumn { column: c, .. } if c == column)
+    })
 }
 
 /// The display name of an event's table: its name in the final schema when it still

@@ -1,7 +1,7 @@
 //! db/validated-foreign-key: a foreign key added to an existing Postgres table and
 //! validated in the same step.
 
-use super::{events, first_line, is_postgres, table_name};
+use super::{events_on_existing, first_line, is_postgres, table_name};
 use crate::finding::Finding;
 use crate::model::schema::EventKind;
 use crate::rules::Context;
@@ -10,7 +10,7 @@ const ID: &str = "db/validated-foreign-key";
 
 pub fn check(ctx: &Context) -> Vec<Finding> {
     let mut out = Vec::new();
-    for (history, event) in events(ctx) {
+    for (history, _, event) in events_on_existing(ctx) {
         let EventKind::AddForeignKey {
             name,
             columns,
@@ -20,7 +20,7 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
         else {
             continue;
         };
-        if !is_postgres(history) || !event.existed_before {
+        if !is_postgres(history) {
             continue;
         }
         let table = table_name(history, &event.table);
