@@ -2,9 +2,11 @@
 # Benchmarks, release build:
 #  - openapi: a generated OpenAPI document of about 3.9 MB (1,000 resources: 2,000
 #    paths, 5,000 operations, 4,000 schemas);
-#  - sql: a generated history of 750 migration files (about 42,000 lines).
+#  - sql: a generated history of 750 migration files (about 42,000 lines);
+#  - python: a generated FastAPI service of 620 modules (about 207,000 lines), beside
+#    the floor: tree-sitter parsing alone of the same files (examples/parse_floor.rs).
 # Prints wall time (hyperfine when installed, else five timed runs) and peak memory.
-# Usage: scripts/bench.sh [openapi|sql]...   (default: both)
+# Usage: scripts/bench.sh [openapi|sql|python]...   (default: all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release --quiet
@@ -25,7 +27,7 @@ measure() {
   fi
 }
 
-for what in "${@:-openapi sql}"; do
+for what in "${@:-openapi sql python}"; do
   for target in $what; do
     case $target in
       openapi)
@@ -40,6 +42,14 @@ for what in "${@:-openapi sql}"; do
         work=target/bench/sql
         rm -rf "$work"
         python3 scripts/gen_migrations.py "$work" "${MIGRATIONS:-750}"
+        measure "$work"
+        ;;
+      python)
+        work=target/bench/python
+        rm -rf "$work"
+        python3 scripts/gen_python.py "$work" "${MODULES:-620}"
+        cargo build --release --quiet --example parse_floor
+        for _ in 1 2 3; do target/release/examples/parse_floor "$work"; done
         measure "$work"
         ;;
       *) echo "unknown benchmark: $target" >&2; exit 2 ;;

@@ -60,6 +60,14 @@ enum Command {
     },
     /// Print the JSON schema of archlint.toml (for editors).
     ConfigSchema,
+    /// Print the endpoints the source code declares (method, path, handler, evidence).
+    Routes {
+        /// The repository folder.
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+        format: ListFormat,
+    },
     /// Print the database schema replayed from the SQL migrations.
     Schema {
         /// The repository folder.
@@ -176,6 +184,7 @@ pub fn run() -> i32 {
             force,
             stdout,
         }) => init(&path, force, stdout),
+        Some(Command::Routes { path, format }) => routes(&path, format),
         Some(Command::Schema {
             path,
             format,
@@ -455,6 +464,27 @@ fn github_blob_base() -> Option<String> {
         var("GITHUB_REPOSITORY")?,
         var("GITHUB_SHA")?
     ))
+}
+
+fn routes(path: &Path, format: ListFormat) -> i32 {
+    if !path.is_dir() {
+        eprintln!("error: `{}` is not a folder", path.display());
+        return EXIT_USAGE;
+    }
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let root = absolutize(&cwd, path);
+    let options = CheckOptions {
+        root: root.clone(),
+        paths: vec![root],
+        ..Default::default()
+    };
+    let project = engine::load_project(&options, &Settings::defaults());
+    let text = match format {
+        ListFormat::Human => report::routes::render_text(&project.code.routes),
+        ListFormat::Json => report::routes::render_json(&project.code.routes),
+    };
+    print!("{text}");
+    EXIT_OK
 }
 
 fn schema(path: &Path, format: ListFormat, config: Option<PathBuf>) -> i32 {

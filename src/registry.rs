@@ -2,7 +2,7 @@
 //! and one line here; `tests/registry.rs` keeps the three and the README in step.
 
 use crate::finding::Level;
-use crate::rules::{api, db, ops, sec, Input, Rule};
+use crate::rules::{api, db, ops, perf, sec, Input, Rule};
 
 pub const AREAS: &[&str] = &["api", "sec", "db", "perf", "ops"];
 
@@ -97,6 +97,11 @@ pub static RULES: &[Rule] = &[
         Warning,
         [Spec]
     ),
+    rule!(sec::sql_injection, "sec/sql-injection", Error, [Code]),
+    rule!(sec::hardcoded_secret, "sec/hardcoded-secret", Error, [Code]),
+    rule!(sec::debug_enabled, "sec/debug-enabled", Warning, [Code]),
+    rule!(sec::cors_wildcard, "sec/cors-wildcard", Warning, [Code]),
+    rule!(sec::mass_assignment, "sec/mass-assignment", Info, [Code]),
     rule!(db::fk_without_index, "db/fk-without-index", Warning, [Sql]),
     rule!(
         db::missing_primary_key,
@@ -144,6 +149,26 @@ pub static RULES: &[Rule] = &[
     ),
     rule!(db::float_money, "db/float-money", Warning, [Sql]),
     rule!(db::sql_parse_error, "db/sql-parse-error", Info, [Sql]),
+    rule!(perf::n_plus_one, "perf/n-plus-one", Warning, [Code]),
+    rule!(
+        perf::missing_timeout,
+        "perf/missing-timeout",
+        Warning,
+        [Code]
+    ),
+    rule!(
+        perf::blocking_in_async,
+        "perf/blocking-in-async",
+        Warning,
+        [Code]
+    ),
+    rule!(
+        perf::connection_per_request,
+        "perf/connection-per-request",
+        Warning,
+        [Code]
+    ),
+    rule!(ops::print_logging, "ops/print-logging", Info, [Code]),
     rule!(
         ops::missing_health_check,
         "ops/missing-health-check",

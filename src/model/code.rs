@@ -59,7 +59,8 @@ impl Value {
 
 #[derive(Debug, Clone)]
 pub struct Arg {
-    /// `timeout` in `timeout=5`; `None` for a positional argument.
+    /// `timeout` in `timeout=5`; `None` for a positional argument; `**` and `*` for
+    /// spread arguments.
     pub keyword: Option<String>,
     pub value: Value,
     pub location: Location,
@@ -201,6 +202,8 @@ fn serialize_method<S: serde::Serializer>(method: &Method, s: S) -> Result<S::Ok
 #[derive(Debug, Default)]
 pub struct CodeModel {
     pub files: Vec<CodeFile>,
+    /// Index into `files` by path; rules ask per call, so it must not be a scan.
+    pub file_index: std::collections::HashMap<String, usize>,
     pub functions: Vec<Function>,
     pub calls: Vec<Call>,
     pub assignments: Vec<Assignment>,
@@ -214,6 +217,6 @@ impl CodeModel {
     }
 
     pub fn file(&self, path: &str) -> Option<&CodeFile> {
-        self.files.iter().find(|f| f.source.path == path)
+        self.file_index.get(path).and_then(|&i| self.files.get(i))
     }
 }

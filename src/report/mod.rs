@@ -4,6 +4,7 @@ pub mod github;
 pub mod human;
 pub mod json;
 pub mod markdown;
+pub mod routes;
 pub mod sarif;
 pub mod schema;
 

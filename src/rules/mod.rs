@@ -1,9 +1,11 @@
 //! Rules: one module each, reading the models and returning findings.
 
 pub mod api;
+pub mod code;
 pub mod common;
 pub mod db;
 pub mod ops;
+pub mod perf;
 pub mod sec;
 
 use crate::config::Settings;

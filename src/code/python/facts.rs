@@ -208,6 +208,21 @@ pub fn args_of(source: &SharedSource, arguments: Node, depth: usize) -> Vec<Arg>
         .named_children(&mut cursor)
         .filter(|c| c.kind() != "comment")
         .map(|child| {
+            // `**payload`: the keyword is `**`, the value what is spread.
+            if matches!(child.kind(), "dictionary_splat" | "list_splat") {
+                let marker = if child.kind() == "dictionary_splat" {
+                    "**"
+                } else {
+                    "*"
+                };
+                return Arg {
+                    keyword: Some(marker.to_string()),
+                    value: child
+                        .named_child(0)
+                        .map_or(Value::Other, |v| value_of(source, v, depth)),
+                    location: location(source, child),
+                };
+            }
             if child.kind() == "keyword_argument" {
                 let keyword = child
                     .child_by_field_name("name")
@@ -381,27 +396,37 @@ fn suppression(source: &SharedSource, node: Node) -> Vec<SuppressionComment> {
 
 pub fn extract(source: &SharedSource, tree: &Tree) -> FileFacts {
     let mut facts = FileFacts::default();
-    let mut stack: Vec<(Node, Context)> = vec![(tree.root_node(), Context::default())];
-    while let Some((node, ctx)) = stack.pop() {
-        let mut child_ctx = ctx.clone();
-        match node.kind() {
+    // Contexts live in an arena and nodes carry an index into it: a new context is made
+    // only where one starts (a function, a class, a loop body), not per node.
+    let mut contexts: Vec<Context> = vec![Context::default()];
+    let mut stack: Vec<(Node, usize)> = vec![(tree.root_node(), 0)];
+    let mut children: Vec<Node> = Vec::new();
+    let mut cursor = tree.walk();
+    while let Some((node, ctx_id)) = stack.pop() {
+        let kind = node.kind();
+        let mut child_ctx = ctx_id;
+        match kind {
             "function_definition" => {
-                facts
-                    .functions
-                    .push(function_of(source, node, ctx.class.clone()));
-                child_ctx = Context {
+                let class = contexts.get(ctx_id).and_then(|c| c.class.clone());
+                facts.functions.push(function_of(source, node, class));
+                contexts.push(Context {
                     function: Some(facts.functions.len() - 1),
                     class: None,
                     loops: Vec::new(),
-                };
+                });
+                child_ctx = contexts.len() - 1;
             }
             "class_definition" => {
-                child_ctx.class = node
+                let mut inner = contexts.get(ctx_id).cloned().unwrap_or_default();
+                inner.class = node
                     .child_by_field_name("name")
                     .map(|n| text(source, n).to_string());
+                contexts.push(inner);
+                child_ctx = contexts.len() - 1;
             }
             "call" => {
                 if let Some(function) = node.child_by_field_name("function") {
+                    let ctx = contexts.get(ctx_id);
                     facts.calls.push(Call {
                         callee: dotted(source, function),
                         args: node
@@ -410,8 +435,8 @@ pub fn extract(source: &SharedSource, tree: &Tree) -> FileFacts {
                             .map(|a| args_of(source, a, 0))
                             .unwrap_or_default(),
                         location: location(source, node),
-                        function: ctx.function,
-                        loops: ctx.loops.clone(),
+                        function: ctx.and_then(|c| c.function),
+                        loops: ctx.map(|c| c.loops.clone()).unwrap_or_default(),
                     });
                 }
             }
@@ -426,7 +451,7 @@ pub fn extract(source: &SharedSource, tree: &Tree) -> FileFacts {
                             value: value_of(source, right, 0),
                             location: location(source, left),
                             value_location: location(source, right),
-                            function: ctx.function,
+                            function: contexts.get(ctx_id).and_then(|c| c.function),
                         });
                     }
                 }
@@ -437,46 +462,57 @@ pub fn extract(source: &SharedSource, tree: &Tree) -> FileFacts {
             "comment" => facts.suppressions.extend(suppression(source, node)),
             _ => {}
         }
+        if node.child_count() == 0 {
+            continue;
+        }
         // The body of a loop (or comprehension) runs once per item of its iterable.
-        let iterable = match node.kind() {
-            "for_statement" => node.child_by_field_name("right"),
+        let comprehension = matches!(
+            kind,
             "list_comprehension"
-            | "set_comprehension"
-            | "dictionary_comprehension"
-            | "generator_expression" => {
-                let mut cursor = node.walk();
-                let clause = node
-                    .named_children(&mut cursor)
-                    .find(|c| c.kind() == "for_in_clause");
-                clause.and_then(|c| c.child_by_field_name("right"))
-            }
-            _ => None,
+                | "set_comprehension"
+                | "dictionary_comprehension"
+                | "generator_expression"
+        );
+        let iterable = if kind == "for_statement" {
+            node.child_by_field_name("right")
+        } else if comprehension {
+            cursor.reset(node);
+            let clause = node
+                .named_children(&mut cursor)
+                .find(|c| c.kind() == "for_in_clause");
+            clause.and_then(|c| c.child_by_field_name("right"))
+        } else {
+            None
         };
         let loop_ctx = iterable.map(|it| {
-            let mut inner = child_ctx.clone();
+            let mut inner = contexts.get(child_ctx).cloned().unwrap_or_default();
             let callee = (it.kind() == "call")
                 .then(|| it.child_by_field_name("function"))
                 .flatten()
                 .map(|f| dotted(source, f));
             inner.loops.insert(0, callee);
-            inner
+            contexts.push(inner);
+            contexts.len() - 1
         });
-        let mut cursor = node.walk();
-        let children: Vec<Node> = node.children(&mut cursor).collect();
-        for child in children.into_iter().rev() {
-            let in_loop_body = match node.kind() {
-                "for_statement" => node.child_by_field_name("body") == Some(child),
-                "list_comprehension"
-                | "set_comprehension"
-                | "dictionary_comprehension"
-                | "generator_expression" => child.kind() != "for_in_clause",
-                _ => false,
+        let body = if kind == "for_statement" {
+            node.child_by_field_name("body")
+        } else {
+            None
+        };
+        cursor.reset(node);
+        children.clear();
+        children.extend(node.children(&mut cursor));
+        for &child in children.iter().rev() {
+            let in_loop_body = if kind == "for_statement" {
+                body == Some(child)
+            } else {
+                comprehension && child.kind() != "for_in_clause"
             };
-            let ctx_for_child = match (&loop_ctx, in_loop_body) {
-                (Some(inner), true) => inner.clone(),
-                _ => child_ctx.clone(),
+            let id = match loop_ctx {
+                Some(inner) if in_loop_body => inner,
+                _ => child_ctx,
             };
-            stack.push((child, ctx_for_child));
+            stack.push((child, id));
         }
     }
     // Functions were found in visiting order, which is source order.

@@ -81,6 +81,9 @@ pub fn load(files: &[SharedSource]) -> CodeFacts {
         }
         let model = &mut out.model;
         let offset = model.functions.len();
+        model
+            .file_index
+            .insert(source.path.clone(), model.files.len());
         model.files.push(CodeFile {
             source: source.clone(),
             language: Language::Python,

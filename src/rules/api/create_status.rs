@@ -18,6 +18,12 @@ fn is_webhook_receiver(path: &str) -> bool {
 }
 
 pub fn check(ctx: &Context) -> Vec<Finding> {
+    let mut out = check_spec(ctx);
+    out.extend(check_code(ctx));
+    out
+}
+
+fn check_spec(ctx: &Context) -> Vec<Finding> {
     let api = &ctx.project.api;
     let mut out = Vec::new();
     for e in api.endpoints.iter().filter(|e| e.method == Method::Post) {
@@ -64,4 +70,38 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
         );
     }
     out
+}
+
+/// Routes in code (FastAPI, whose default status is 200): a POST to a collection whose
+/// items have their own route answers 200.
+fn check_code(ctx: &Context) -> Vec<Finding> {
+    use crate::model::code::Framework;
+    let routes = &ctx.project.code.routes;
+    routes
+        .iter()
+        .filter(|r| r.framework == Framework::Fastapi && r.method == Method::Post)
+        .filter(|r| matches!(r.declared_status, None | Some(200)))
+        .filter(|r| !ends_with_param(&r.path) && !ends_with_action(&r.path) && !is_webhook_receiver(&r.path))
+        .filter(|r| {
+            let prefix = format!("{}/", r.path.trim_end_matches('/'));
+            routes.iter().any(|o| {
+                o.path
+                    .strip_prefix(&prefix)
+                    .is_some_and(|rest| rest.split('/').next().is_some_and(is_param))
+            })
+        })
+        .map(|r| {
+            let why = match r.declared_status {
+                Some(_) => "declares `status_code=200`",
+                None => "declares no `status_code`, so FastAPI answers 200",
+            };
+            Finding::new(
+                ID,
+                r.location.clone(),
+                format!("POST {} creates a resource but {why} instead of 201 Created", r.path),
+            )
+            .label("creates with 200")
+            .help("declare `status_code=201` (`status.HTTP_201_CREATED`) and return the created resource, with a `Location` header if you can")
+        })
+        .collect()
 }

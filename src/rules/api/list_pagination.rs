@@ -98,6 +98,12 @@ fn collection_response(endpoint: &Endpoint) -> Option<&Response> {
 }
 
 pub fn check(ctx: &Context) -> Vec<Finding> {
+    let mut out = check_spec(ctx);
+    out.extend(check_code(ctx));
+    out
+}
+
+fn check_spec(ctx: &Context) -> Vec<Finding> {
     let policy = ctx.policy();
     ctx.project
         .api
@@ -124,6 +130,36 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
                 .label("list endpoint without pagination")
                 .help("add `limit` and `cursor` (or `offset`/`page`) query parameters, and cap the page size")
                 .anchor(e.anchor.clone()),
+            )
+        })
+        .collect()
+}
+
+/// Routes in code: a GET handler that returns a whole collection and takes no
+/// pagination parameter.
+fn check_code(ctx: &Context) -> Vec<Finding> {
+    use crate::model::Method;
+    ctx.project
+        .code
+        .routes
+        .iter()
+        .filter(|r| r.method == Method::Get && r.pagination.is_empty())
+        .filter(|r| {
+            !r.query_params
+                .iter()
+                .any(|p| crate::rules::common::is_pagination_param(ctx.policy(), p))
+        })
+        .filter_map(|r| {
+            let evidence = r.collection.as_ref()?;
+            Some(
+                Finding::new(
+                    ID,
+                    r.location.clone(),
+                    format!("GET {} returns a whole collection (`{}`) and takes no pagination parameter", r.path, evidence.name),
+                )
+                .label("list endpoint without pagination")
+                .related(evidence.location.clone(), "the whole collection")
+                .help("take `limit` and `cursor` (or `offset`/`page`) parameters, cap the page size, and query with `LIMIT`; in DRF set a `pagination_class`"),
             )
         })
         .collect()

@@ -7,6 +7,12 @@ use crate::rules::Context;
 const ID: &str = "api/method-status-mismatch";
 
 pub fn check(ctx: &Context) -> Vec<Finding> {
+    let mut out = check_spec(ctx);
+    out.extend(check_code(ctx));
+    out
+}
+
+fn check_spec(ctx: &Context) -> Vec<Finding> {
     let mut out = Vec::new();
     for e in &ctx.project.api.endpoints {
         for r in &e.responses {
@@ -41,4 +47,32 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
         }
     }
     out
+}
+
+/// Routes in code: a declared status that contradicts the method.
+fn check_code(ctx: &Context) -> Vec<Finding> {
+    use crate::model::Method;
+    ctx.project
+        .code
+        .routes
+        .iter()
+        .filter(|r| {
+            r.declared_status == Some(201)
+                && matches!(r.method, Method::Get | Method::Head | Method::Delete)
+        })
+        .map(|r| {
+            Finding::new(
+                ID,
+                r.location.clone(),
+                format!(
+                    "{} {} declares 201 Created, which a {} never answers",
+                    r.method.upper(),
+                    r.path,
+                    r.method.upper()
+                ),
+            )
+            .label("201 on a non-creating method")
+            .help("use 200 (or 204 for a DELETE without body)")
+        })
+        .collect()
 }

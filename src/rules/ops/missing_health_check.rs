@@ -7,6 +7,12 @@ use crate::rules::Context;
 const ID: &str = "ops/missing-health-check";
 
 pub fn check(ctx: &Context) -> Vec<Finding> {
+    let mut out = check_spec(ctx);
+    out.extend(check_code(ctx));
+    out
+}
+
+fn check_spec(ctx: &Context) -> Vec<Finding> {
     let api = &ctx.project.api;
     api.documents
         .iter()
@@ -22,4 +28,31 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
                 .anchor(doc.anchor("/paths"))
         })
         .collect()
+}
+
+/// Routes in code: a service that declares routes but no health route.
+fn check_code(ctx: &Context) -> Vec<Finding> {
+    let routes = &ctx.project.code.routes;
+    let Some(first) = routes.first() else {
+        return Vec::new();
+    };
+    if routes
+        .iter()
+        .any(|r| crate::model::path::is_health_path(&r.path))
+        || ctx
+            .project
+            .api
+            .endpoints
+            .iter()
+            .any(|e| crate::model::path::is_health_path(&e.path))
+    {
+        return Vec::new();
+    }
+    vec![Finding::new(
+        ID,
+        first.location.clone(),
+        format!("none of the {} routes is a health or readiness route that load balancers and orchestrators could probe", routes.len()),
+    )
+    .label("no health route")
+    .help("add `GET /health` (the process is up) and, if it has dependencies, `GET /ready` (it can serve: database reachable)")]
 }

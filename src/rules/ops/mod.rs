@@ -1,1 +1,2 @@
 pub mod missing_health_check;
+pub mod print_logging;

@@ -28,6 +28,12 @@ fn is_local_or_placeholder(host: &str) -> bool {
 }
 
 pub fn check(ctx: &Context) -> Vec<Finding> {
+    let mut out = check_spec(ctx);
+    out.extend(check_code(ctx));
+    out
+}
+
+fn check_spec(ctx: &Context) -> Vec<Finding> {
     let api = &ctx.project.api;
     let mut seen = HashSet::new();
     let mut out = Vec::new();
@@ -55,6 +61,71 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
                     .help("serve the API over HTTPS only; plain HTTP exposes credentials and data in transit")
                     .anchor(doc.anchor(s.pointer.clone())),
             );
+        }
+    }
+    out
+}
+
+/// TLS verification turned off in code: `verify=False` on an HTTP call, or an SSL
+/// context that accepts any certificate.
+fn check_code(ctx: &Context) -> Vec<Finding> {
+    use crate::model::code::Value;
+    use crate::rules::code::{in_test_code, is_false};
+    let code = &ctx.project.code;
+    let mut out = Vec::new();
+    let report = |location: &crate::finding::Location, what: String| {
+        Finding::new(ID, location.clone(), what)
+            .label("certificate not verified")
+            .help("keep verification on; for a private CA pass its bundle (`verify=\"/path/ca.pem\"`) instead of turning checks off")
+    };
+    for call in code
+        .calls
+        .iter()
+        .filter(|c| !in_test_code(code, &c.location))
+    {
+        let method = call.method();
+        let http = call.callee.starts_with("requests.")
+            || call.callee.starts_with("httpx.")
+            || call.callee.starts_with("session.")
+            || call.callee.starts_with("client.")
+            || matches!(
+                method,
+                "get"
+                    | "post"
+                    | "put"
+                    | "patch"
+                    | "delete"
+                    | "head"
+                    | "request"
+                    | "Client"
+                    | "AsyncClient"
+                    | "stream"
+            );
+        if !http || call.callee.contains("jwt") {
+            continue;
+        }
+        if let Some(arg) = call.keyword("verify").filter(|a| is_false(&a.value)) {
+            out.push(report(&arg.location, format!("`{}` is called with `verify=False`: anyone on the network path can read and change the traffic", call.callee)));
+        }
+    }
+    for call in code
+        .calls
+        .iter()
+        .filter(|c| c.callee == "ssl._create_unverified_context")
+    {
+        out.push(report(
+            &call.location,
+            "an SSL context that accepts any certificate is created".to_string(),
+        ));
+    }
+    for a in &code.assignments {
+        if a.target.ends_with("verify_mode")
+            && matches!(&a.value, Value::Name(n) if n.ends_with("CERT_NONE"))
+        {
+            out.push(report(
+                &a.value_location,
+                "`verify_mode` is set to `CERT_NONE`: any certificate is accepted".to_string(),
+            ));
         }
     }
     out

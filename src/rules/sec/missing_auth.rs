@@ -31,6 +31,12 @@ fn is_anonymous(e: &Endpoint) -> bool {
 }
 
 pub fn check(ctx: &Context) -> Vec<Finding> {
+    let mut out = check_spec(ctx);
+    out.extend(check_code(ctx));
+    out
+}
+
+fn check_spec(ctx: &Context) -> Vec<Finding> {
     let api = &ctx.project.api;
     let public = &ctx.settings.public_paths;
     let mut out = Vec::new();
@@ -112,4 +118,102 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
         }
     }
     out
+}
+
+fn is_write(method: crate::model::Method) -> bool {
+    use crate::model::Method;
+    matches!(
+        method,
+        Method::Post | Method::Put | Method::Patch | Method::Delete
+    )
+}
+
+/// Routes in code: evidence-based. A route without authentication where its siblings
+/// have some is reported, naming what they use; when no route shows any, the open
+/// writes are reported once.
+fn check_code(ctx: &Context) -> Vec<Finding> {
+    use std::collections::BTreeMap;
+
+    use crate::finding::Level;
+    use crate::model::code::Route;
+    use crate::model::path::is_infrastructure;
+
+    let routes = &ctx.project.code.routes;
+    let candidates: Vec<&Route> = routes
+        .iter()
+        .filter(|r| {
+            // Marked public on purpose: believed for reads; a write opened that way on
+            // a path the policy does not call public is still reported.
+            (r.public.is_none() || is_write(r.method))
+                && !ctx.settings.public_paths.is_match(&r.path)
+                && !is_infrastructure(&r.path)
+        })
+        .collect();
+    let mut used: BTreeMap<&str, usize> = BTreeMap::new();
+    for r in routes {
+        for e in &r.auth {
+            *used.entry(e.name.as_str()).or_insert(0) += 1;
+        }
+    }
+    let open: Vec<&&Route> = candidates.iter().filter(|r| r.auth.is_empty()).collect();
+    let with_auth = routes.iter().filter(|r| !r.auth.is_empty()).count();
+    if with_auth == 0 {
+        let writes: Vec<&&&Route> = open.iter().filter(|r| is_write(r.method)).collect();
+        let Some(first) = writes.first() else {
+            return Vec::new();
+        };
+        let listed: Vec<String> = writes
+            .iter()
+            .take(5)
+            .map(|r| format!("{} {}", r.method.upper(), r.path))
+            .collect();
+        return vec![Finding::new(
+            ID,
+            first.location.clone(),
+            format!(
+                "none of the {} routes shows authentication (no auth dependency, decorator or permission class), and {} of them write: {}{}",
+                routes.len(),
+                writes.len(),
+                listed.join(", "),
+                if writes.len() > 5 { ", ..." } else { "" }
+            ),
+        )
+        .label("open write")
+        .help("protect the routes (a `Depends(get_current_user)`, `@login_required`, `permission_classes`); if a gateway authenticates, say so by suppressing this with a reason")];
+    }
+    let mut common: Vec<(&str, usize)> = used.into_iter().collect();
+    common.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let evidence = common
+        .iter()
+        .take(2)
+        .map(|(name, _)| format!("`{name}`"))
+        .collect::<Vec<_>>()
+        .join(" or ");
+    open.iter()
+        .map(|r| {
+            let level = if is_write(r.method) { Level::Error } else { Level::Warning };
+            let how = match &r.public {
+                Some(public) => format!("is explicitly open to anyone (`{}`)", public.name),
+                None => "shows no authentication".to_string(),
+            };
+            let opened = r.public.as_ref().map(|p| p.location.clone());
+            let finding = Finding::new(
+                ID,
+                r.location.clone(),
+                format!(
+                    "{} {} {how}, while {with_auth} of the {} routes use {evidence}",
+                    r.method.upper(),
+                    r.path,
+                    routes.len()
+                ),
+            )
+            .level(level)
+            .label("no authentication")
+            .help(format!("add the same protection as its siblings ({evidence}); if the route is public on purpose, add its path to `policy.public-paths` or suppress this with a reason"));
+            match opened {
+                Some(at) => finding.related(at, "opened to anyone here"),
+                None => finding,
+            }
+        })
+        .collect()
 }

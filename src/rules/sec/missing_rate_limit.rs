@@ -49,6 +49,12 @@ fn is_auth_operation(e: &Endpoint) -> bool {
 }
 
 pub fn check(ctx: &Context) -> Vec<Finding> {
+    let mut out = check_spec(ctx);
+    out.extend(check_code(ctx));
+    out
+}
+
+fn check_spec(ctx: &Context) -> Vec<Finding> {
     let api = &ctx.project.api;
     let mut out = Vec::new();
     for (doc_index, doc) in api.documents.iter().enumerate() {
@@ -86,4 +92,67 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
         }
     }
     out
+}
+
+const LIMITER_MODULES: &[&str] = &[
+    "slowapi",
+    "flask_limiter",
+    "django_ratelimit",
+    "ratelimit",
+    "fastapi_limiter",
+    "limits",
+];
+
+/// Routes in code: no limiter anywhere in the project, or an authentication route the
+/// limiter does not cover.
+fn check_code(ctx: &Context) -> Vec<Finding> {
+    let code = &ctx.project.code;
+    let Some(first) = code.routes.first() else {
+        return Vec::new();
+    };
+    let imported = code.imports.iter().any(|i| {
+        LIMITER_MODULES
+            .iter()
+            .any(|m| i.module == *m || i.module.starts_with(&format!("{m}.")))
+    });
+    let any_evidence = code.routes.iter().any(|r| !r.rate_limit.is_empty());
+    if !imported && !any_evidence {
+        return vec![Finding::new(
+            ID,
+            first.location.clone(),
+            format!(
+                "none of the {} routes is rate limited, and no rate limiter (slowapi, flask-limiter, django-ratelimit, DRF throttles) is used",
+                code.routes.len()
+            ),
+        )
+        .label("no rate limiting")
+        .help("add a limiter with a default limit, and stricter limits on login, signup and password reset; or suppress this with a reason if a gateway limits requests")];
+    }
+    // Limiters with default limits cover every route.
+    let defaults = code
+        .calls
+        .iter()
+        .any(|c| c.method() == "Limiter" && c.keyword("default_limits").is_some());
+    if defaults {
+        return Vec::new();
+    }
+    code.routes
+        .iter()
+        .filter(|r| {
+            r.method == Method::Post
+                && r.rate_limit.is_empty()
+                && segments(&r.path)
+                    .take_while(|s| !is_param(s))
+                    .any(|s| AUTH_WORDS.contains(&s.to_ascii_lowercase().as_str()))
+        })
+        .map(|r| {
+            Finding::new(
+                ID,
+                r.location.clone(),
+                format!("{} {} authenticates callers but has no rate limit: passwords and codes can be guessed at full speed", r.method.upper(), r.path),
+            )
+            .label("auth route without a limit")
+            .help("limit it per account and per client (`@limiter.limit(\"5/minute\")`, a DRF throttle)")
+        })
+        .collect()
 }

@@ -1,6 +1,11 @@
+pub mod cors_wildcard;
+pub mod debug_enabled;
+pub mod hardcoded_secret;
 pub mod insecure_transport;
+pub mod mass_assignment;
 pub mod missing_auth;
 pub mod missing_rate_limit;
+pub mod sql_injection;
 pub mod unbounded_input;
 pub mod undefined_security_scheme;
 pub mod weak_auth_scheme;

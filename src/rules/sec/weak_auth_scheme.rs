@@ -9,6 +9,12 @@ use crate::rules::Context;
 const ID: &str = "sec/weak-auth-scheme";
 
 pub fn check(ctx: &Context) -> Vec<Finding> {
+    let mut out = check_spec(ctx);
+    out.extend(check_code(ctx));
+    out
+}
+
+fn check_spec(ctx: &Context) -> Vec<Finding> {
     let api = &ctx.project.api;
     let mut out = Vec::new();
     for (doc_index, doc) in api.documents.iter().enumerate() {
@@ -49,6 +55,51 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
                     .anchor(doc.anchor(scheme.pointer.clone())),
             );
         }
+    }
+    out
+}
+
+/// JWTs decoded without checking their signature.
+fn check_code(ctx: &Context) -> Vec<Finding> {
+    use crate::model::code::Value;
+    use crate::rules::code::{in_test_code, is_false};
+    let code = &ctx.project.code;
+    let mut out = Vec::new();
+    for call in code
+        .calls
+        .iter()
+        .filter(|c| c.method() == "decode" && c.callee.contains("jwt"))
+    {
+        if in_test_code(code, &call.location) {
+            continue;
+        }
+        let unverified_option = call.keyword("options").and_then(|a| match &a.value {
+            Value::Dict(pairs) => pairs
+                .iter()
+                .any(|(k, v)| matches!(k, Value::Str(k) if k == "verify_signature") && is_false(v))
+                .then_some(a),
+            _ => None,
+        });
+        let verify_false = call.keyword("verify").filter(|a| is_false(&a.value));
+        let none_alg = call.keyword("algorithms").filter(|a| match &a.value {
+            Value::List(items) => items
+                .iter()
+                .any(|v| matches!(v, Value::Str(s) if s.eq_ignore_ascii_case("none"))),
+            Value::Str(s) => s.eq_ignore_ascii_case("none"),
+            _ => false,
+        });
+        let Some(arg) = unverified_option.or(verify_false).or(none_alg) else {
+            continue;
+        };
+        out.push(
+            Finding::new(
+                ID,
+                arg.location.clone(),
+                format!("`{}` accepts tokens without checking their signature: anyone can forge a token for any user", call.callee),
+            )
+            .label("signature not verified")
+            .help("verify the signature with the key and an explicit algorithm list (`jwt.decode(token, key, algorithms=[\"HS256\"])`)"),
+        );
     }
     out
 }

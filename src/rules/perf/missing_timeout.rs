@@ -1,0 +1,30 @@
+//! perf/missing-timeout: an outbound HTTP call that can wait forever.
+
+use crate::finding::Finding;
+use crate::rules::code::{in_test_code, is_requests_call};
+use crate::rules::Context;
+
+const ID: &str = "perf/missing-timeout";
+
+pub fn check(ctx: &Context) -> Vec<Finding> {
+    let code = &ctx.project.code;
+    code.calls
+        .iter()
+        .filter(|c| !in_test_code(code, &c.location))
+        .filter(|c| {
+            // `requests` has no default timeout; neither has `urlopen`. httpx defaults to 5 s.
+            (is_requests_call(c) || matches!(c.callee.as_str(), "urlopen" | "urllib.request.urlopen"))
+                && c.keyword("timeout").is_none()
+                && !c.args.iter().any(|a| a.keyword.as_deref() == Some("**"))
+        })
+        .map(|c| {
+            Finding::new(
+                ID,
+                c.location.clone(),
+                format!("`{}` has no timeout: a slow or silent peer holds this worker (and its request) forever", c.callee),
+            )
+            .label("no timeout")
+            .help("pass `timeout=` (seconds, or a `(connect, read)` pair such as `timeout=(3.05, 10)`)")
+        })
+        .collect()
+}

@@ -1,0 +1,70 @@
+//! sec/debug-enabled: debug mode switched on in code that ships.
+
+use crate::finding::Finding;
+use crate::model::code::Value;
+use crate::rules::code::{in_test_code, is_true};
+use crate::rules::Context;
+
+const ID: &str = "sec/debug-enabled";
+
+/// Settings files that only a developer's machine loads.
+fn is_dev_settings(path: &str) -> bool {
+    let file = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    ["dev", "local", "development", "test", "testing", "debug"]
+        .iter()
+        .any(|w| file.starts_with(w) || file.contains(&format!("_{w}")))
+}
+
+fn is_settings_file(path: &str) -> bool {
+    let file = path.rsplit('/').next().unwrap_or(path);
+    file == "settings.py" || file == "config.py" || path.split('/').any(|d| d == "settings")
+}
+
+pub fn check(ctx: &Context) -> Vec<Finding> {
+    let code = &ctx.project.code;
+    let mut out = Vec::new();
+    for call in &code.calls {
+        if in_test_code(code, &call.location) || is_dev_settings(call.location.path()) {
+            continue;
+        }
+        let Some(debug) = call.keyword("debug").filter(|a| is_true(&a.value)) else {
+            continue;
+        };
+        let what = match call.method() {
+            "run" => "the server runs with `debug=True`: errors show stack traces to any client, and Flask's Werkzeug debugger lets it run code",
+            "FastAPI" | "Starlette" | "Flask" => "the application is created with `debug=True`: errors show stack traces and local values to any client",
+            _ => continue,
+        };
+        out.push(
+            Finding::new(ID, debug.location.clone(), what.to_string())
+                .label("debug mode")
+                .help("read it from the environment (`debug=os.environ.get(\"DEBUG\") == \"1\"`) and keep it off in production"),
+        );
+    }
+    for a in &code.assignments {
+        let last = a.target.rsplit('.').next().unwrap_or(&a.target);
+        let path = a.location.path();
+        if last != "DEBUG" && a.target != "app.debug" {
+            continue;
+        }
+        if !matches!(a.value, Value::Bool(true)) || a.function.is_some() {
+            continue;
+        }
+        if in_test_code(code, &a.location) || is_dev_settings(path) {
+            continue;
+        }
+        if last == "DEBUG" && !is_settings_file(path) && !a.target.contains("config") {
+            continue;
+        }
+        out.push(
+            Finding::new(
+                ID,
+                a.value_location.clone(),
+                format!("`{}` is `True` in settings that ship: error pages show stack traces, settings and SQL to any client", a.target),
+            )
+            .label("debug mode")
+            .help("default it to off and turn it on from the environment on developer machines (`DEBUG = os.environ.get(\"DEBUG\") == \"1\"`)"),
+        );
+    }
+    out
+}

@@ -1,0 +1,187 @@
+//! sec/hardcoded-secret: a credential written into the source.
+
+use crate::finding::Finding;
+use crate::model::code::Value;
+use crate::rules::code::in_test_code;
+use crate::rules::Context;
+
+const ID: &str = "sec/hardcoded-secret";
+
+/// Whether a name is the secret itself (`JWT_SECRET`, `db_password`, `API_KEY`), not
+/// something about it (`PASSWORD_RESET_TIMEOUT`, `TOKEN_URL`, `SECRET_KEY_FALLBACKS`).
+pub fn is_secret_name(name: &str) -> bool {
+    let last = name.rsplit('.').next().unwrap_or(name).to_ascii_lowercase();
+    let words: Vec<&str> = last.split(['_', '-']).filter(|w| !w.is_empty()).collect();
+    let Some((&final_word, rest)) = words.split_last() else {
+        return false;
+    };
+    let previous = rest.last().copied().unwrap_or("");
+    match final_word {
+        "secret" | "password" | "passwd" | "pwd" | "passphrase" | "apikey" | "secretkey" => true,
+        "key" => matches!(
+            previous,
+            "secret" | "api" | "private" | "access" | "signing" | "encryption" | "master"
+        ),
+        "token" => matches!(
+            previous,
+            "access"
+                | "auth"
+                | "api"
+                | "bot"
+                | "refresh"
+                | "bearer"
+                | "github"
+                | "slack"
+                | "personal"
+        ),
+        _ => false,
+    }
+}
+
+/// Strings that are obviously not a real secret.
+fn is_placeholder(value: &str) -> bool {
+    let v = value.trim();
+    let lower = v.to_ascii_lowercase();
+    v.len() < 8
+        || v.starts_with('<')
+        || v.starts_with("${")
+        || v.starts_with('{')
+        || v.starts_with('%')
+        || lower.contains("change")
+        || lower.contains("example")
+        || lower.contains("placeholder")
+        || lower.contains("your")
+        || lower.contains("dummy")
+        || lower.contains("xxxx")
+        || lower.starts_with("test")
+        || lower.contains("replace")
+        || lower.contains("fake")
+        || v.chars().all(|c| c == v.chars().next().unwrap_or(' '))
+}
+
+/// Key formats whose presence alone is enough.
+fn known_format(value: &str) -> Option<&'static str> {
+    let v = value.trim();
+    let alnum = |s: &str| s.chars().all(|c| c.is_ascii_alphanumeric());
+    if v.len() == 20 && v.starts_with("AKIA") && alnum(v) {
+        return Some("an AWS access key id");
+    }
+    if (v.starts_with("ghp_") || v.starts_with("github_pat_")) && v.len() >= 36 {
+        return Some("a GitHub token");
+    }
+    if ["xoxb-", "xoxp-", "xoxa-", "xoxs-"]
+        .iter()
+        .any(|p| v.starts_with(p))
+        && v.len() > 20
+    {
+        return Some("a Slack token");
+    }
+    if v.contains("-----BEGIN") && v.contains("PRIVATE KEY") {
+        return Some("a private key");
+    }
+    None
+}
+
+pub fn check(ctx: &Context) -> Vec<Finding> {
+    let code = &ctx.project.code;
+    let mut out = Vec::new();
+    let mut report = |location: &crate::finding::Location, what: String| {
+        out.push(
+            Finding::new(ID, location.clone(), what)
+                .label("secret in the source")
+                .help("read it from the environment or a secret manager (`os.environ[\"JWT_SECRET\"]`), and rotate it: it is in the repository's history"),
+        );
+    };
+    for a in &code.assignments {
+        let Value::Str(value) = &a.value else {
+            continue;
+        };
+        if in_test_code(code, &a.location) {
+            continue;
+        }
+        if let Some(format) = known_format(value) {
+            report(
+                &a.value_location,
+                format!("{format} is written into the source"),
+            );
+        } else if is_secret_name(&a.target) && !is_placeholder(value) {
+            report(
+                &a.value_location,
+                format!("`{}` is set to a literal secret", a.target),
+            );
+        }
+    }
+    for call in &code.calls {
+        if in_test_code(code, &call.location) {
+            continue;
+        }
+        for arg in &call.args {
+            let Value::Str(value) = &arg.value else {
+                continue;
+            };
+            let named = arg
+                .keyword
+                .as_deref()
+                .is_some_and(|k| is_secret_name(k) && !is_placeholder(value));
+            if let Some(format) = known_format(value) {
+                report(
+                    &arg.location,
+                    format!("{format} is written into the source"),
+                );
+            } else if named {
+                report(
+                    &arg.location,
+                    format!(
+                        "`{}` is passed a literal secret in `{}`",
+                        arg.keyword.as_deref().unwrap_or(""),
+                        call.callee
+                    ),
+                );
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_names_are_the_secret_not_its_settings() {
+        for yes in [
+            "SECRET_KEY",
+            "JWT_SECRET",
+            "db_password",
+            "API_KEY",
+            "settings.STRIPE_SECRET_KEY",
+            "GITHUB_TOKEN",
+            "access_token",
+        ] {
+            assert!(is_secret_name(yes), "{yes}");
+        }
+        for no in [
+            "PASSWORD_RESET_TIMEOUT",
+            "TOKEN_URL",
+            "SECRET_KEY_FALLBACKS",
+            "password_field",
+            "key",
+            "token",
+            "sort_key",
+        ] {
+            assert!(!is_secret_name(no), "{no}");
+        }
+    }
+
+    #[test]
+    fn placeholders_and_key_formats() {
+        assert!(is_placeholder("changeme"));
+        assert!(is_placeholder("<your-secret>"));
+        assert!(!is_placeholder("s3cr3t-Pr0duction-v4lue"));
+        assert_eq!(
+            known_format("AKIAIOSFODNN7EXAMPLE"),
+            Some("an AWS access key id")
+        );
+        assert_eq!(known_format("hello"), None);
+    }
+}

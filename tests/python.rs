@@ -1,0 +1,176 @@
+//! Python end to end: the route inventory of each framework's fixture app, the findings
+//! on each app, syntax errors, and `# archlint-ignore` comments.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::{fixture, positions, run, write};
+
+fn archlint(args: &[&str], dir: &Path) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_archlint"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
+fn routes_of(app: &str) -> String {
+    let o = archlint(&["routes", "."], &fixture(app));
+    assert_eq!(o.status.code(), Some(0));
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[test]
+fn fastapi_routes_resolve_router_prefixes_and_dependencies() {
+    insta::assert_snapshot!("routes_fastapi", routes_of("python/fastapi"));
+}
+
+#[test]
+fn flask_routes_resolve_blueprints_and_method_views() {
+    insta::assert_snapshot!("routes_flask", routes_of("python/flask"));
+}
+
+#[test]
+fn django_routes_resolve_includes_routers_and_settings_defaults() {
+    insta::assert_snapshot!("routes_django", routes_of("python/django"));
+}
+
+#[test]
+fn routes_json_carries_the_evidence() {
+    let o = archlint(
+        &["routes", ".", "--format", "json"],
+        &fixture("python/django"),
+    );
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let routes = json["routes"].as_array().unwrap();
+    let refund = routes
+        .iter()
+        .find(|r| r["path"] == "/api/orders/{pk}/refund")
+        .expect("the refund route");
+    assert_eq!(refund["method"], "POST");
+    assert_eq!(refund["framework"], "django-rest");
+    assert_eq!(refund["public"]["name"], "AllowAny");
+    let list = routes
+        .iter()
+        .find(|r| r["path"] == "/api/orders" && r["method"] == "GET")
+        .unwrap();
+    assert_eq!(list["auth"][0]["name"], "IsAuthenticated");
+    assert_eq!(list["auth"][0]["location"]["path"], "project/settings.py");
+}
+
+fn findings(app: &str) -> Vec<String> {
+    positions(&run(&fixture(app), &[]))
+}
+
+#[test]
+fn each_framework_app_gets_the_findings_an_architect_would_give() {
+    assert_eq!(
+        findings("python/fastapi"),
+        [
+            "api/routes/items.py:9:1 sec/missing-auth warning",
+            "api/routes/items.py:9:1 sec/missing-rate-limit warning",
+            "api/routes/items.py:14:1 api/create-status warning",
+            "api/routes/items.py:16:17 sec/mass-assignment info",
+            "api/routes/items.py:23:1 sec/missing-auth error",
+            "api/routes/users.py:9:1 api/list-pagination warning",
+            "api/routes/users.py:17:17 sec/mass-assignment info",
+        ]
+    );
+    assert_eq!(
+        findings("python/flask"),
+        [
+            "shop/__init__.py:18:5 sec/missing-rate-limit warning",
+            "shop/customers.py:11:1 api/list-pagination warning",
+            "shop/orders.py:21:45 sec/mass-assignment info",
+            "shop/orders.py:28:1 sec/missing-auth error",
+        ]
+    );
+    let django = findings("python/django");
+    assert!(
+        django.contains(&"api/urls.py:11:5 sec/missing-auth error".to_string()),
+        "{django:?}"
+    );
+    assert!(
+        django.contains(&"api/urls.py:12:5 api/list-pagination warning".to_string()),
+        "{django:?}"
+    );
+}
+
+const APP: &str = "from fastapi import FastAPI, Depends
+import requests
+
+app = FastAPI()
+
+
+@app.get(\"/health\")
+def health():
+    return {\"ok\": True}
+
+
+@app.get(\"/rates\")
+def rates(user=Depends(get_current_user)):
+    return requests.get(\"https://rates.example.com\")
+";
+
+#[test]
+fn a_syntax_error_is_reported_and_the_rest_of_the_file_still_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let broken = APP.replace("return {\"ok\": True}", "return {\"ok\": True\n    if if");
+    write(dir.path(), "app.py", &broken);
+    let outcome = run(dir.path(), &["perf/missing-timeout", "archlint"]);
+    let found = positions(&outcome);
+    assert!(
+        found
+            .iter()
+            .any(|p| p.starts_with("app.py:9:") && p.contains("archlint/parse-error")),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&"app.py:15:12 perf/missing-timeout warning".to_string()),
+        "the call after the error is still read: {found:?}"
+    );
+    let o = archlint(&["routes", "."], dir.path());
+    assert!(String::from_utf8_lossy(&o.stdout).contains("/rates"));
+}
+
+#[test]
+fn ignore_comments_cover_their_line_or_the_next_and_stale_ones_are_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let select = ["perf/missing-timeout", "archlint"];
+    write(
+        dir.path(),
+        "app.py",
+        &APP.replace(
+            "    return requests.get(\"https://rates.example.com\")",
+            "    # archlint-ignore[perf/missing-timeout]: the proxy times out after 5 s\n    return requests.get(\"https://rates.example.com\")",
+        ),
+    );
+    assert!(run(dir.path(), &select).findings.is_empty());
+    write(
+        dir.path(),
+        "app.py",
+        &APP.replace(
+            "    return requests.get(\"https://rates.example.com\")",
+            "    return requests.get(\"https://rates.example.com\")  # archlint-ignore[perf/missing-timeout]",
+        ),
+    );
+    assert!(run(dir.path(), &select).findings.is_empty());
+    write(
+        dir.path(),
+        "app.py",
+        &APP.replace(
+            "def health():",
+            "def health():  # archlint-ignore[perf/missing-timeout]: nothing here",
+        ),
+    );
+    let found = positions(&run(dir.path(), &select));
+    assert_eq!(
+        found,
+        [
+            "app.py:8:16 archlint/unused-suppression info",
+            "app.py:14:12 perf/missing-timeout warning"
+        ]
+    );
+}
