@@ -216,6 +216,14 @@ fn load(
     }
     if !python_files.is_empty() {
         load_code(&mut project, options, &python_files);
+        let dialect = settings
+            .config
+            .sql
+            .dialect
+            .map(sql_dialect)
+            .unwrap_or(project.sql.schema.dialect);
+        let embedded = code::embedded_sql::queries(&project.code, dialect);
+        project.sql.queries.extend(embedded);
     }
     (project, documents)
 }

@@ -2,6 +2,7 @@
 //! assignments, functions, imports, routes) into the code model. One module per
 //! language; rules read the model, never the syntax trees.
 
+pub mod embedded_sql;
 pub mod python;
 
 use crate::finding::Finding;

@@ -1,26 +1,12 @@
 //! sec/sql-injection: SQL text built from non-constant parts reaches an execute call.
 
+use crate::code::embedded_sql::is_sql_sink;
 use crate::finding::Finding;
 use crate::model::code::{Call, CodeModel, Value};
 use crate::rules::code::looks_like_sql;
 use crate::rules::Context;
 
 const ID: &str = "sec/sql-injection";
-
-/// Calls that send their first argument to the database as SQL text.
-fn is_sql_sink(call: &Call) -> bool {
-    match call.method() {
-        "execute" | "executemany" | "executescript" | "exec_driver_sql" | "mogrify" => true,
-        // Django `Model.objects.raw(...)`, `RawSQL(...)`; SQLAlchemy `text(...)`.
-        "raw" => call.callee.contains("objects") || call.callee.contains("manager"),
-        "RawSQL" => true,
-        "text" => matches!(
-            call.callee.as_str(),
-            "text" | "sa.text" | "sqlalchemy.text" | "sql.text" | "db.text"
-        ),
-        _ => false,
-    }
-}
 
 /// How the SQL of a call's first argument was built, when it was built from parts.
 fn built_sql<'a>(code: &'a CodeModel, call: &Call, value: &'a Value) -> Option<&'a str> {
