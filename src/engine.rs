@@ -224,6 +224,9 @@ fn load(
             .unwrap_or(project.sql.schema.dialect);
         let embedded = code::embedded_sql::queries(&project.code, dialect);
         project.sql.queries.extend(embedded);
+        if let Some(models) = code::python::orm::schema(&project.code, dialect) {
+            project.sql.schema.histories.push(models);
+        }
     }
     (project, documents)
 }

@@ -107,6 +107,8 @@ pub struct Assignment {
     pub location: Location,
     pub value_location: Location,
     pub function: Option<usize>,
+    /// The class whose body holds the assignment (class attributes, ORM columns).
+    pub class: Option<String>,
 }
 
 #[derive(Debug, Clone)]

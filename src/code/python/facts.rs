@@ -452,6 +452,10 @@ pub fn extract(source: &SharedSource, tree: &Tree) -> FileFacts {
                             location: location(source, left),
                             value_location: location(source, right),
                             function: contexts.get(ctx_id).and_then(|c| c.function),
+                            class: contexts
+                                .get(ctx_id)
+                                .filter(|c| c.function.is_none())
+                                .and_then(|c| c.class.clone()),
                         });
                     }
                 }

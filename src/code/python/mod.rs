@@ -3,6 +3,7 @@
 //! confs refer to each other).
 
 pub mod facts;
+pub mod orm;
 pub mod routes;
 pub mod syntax;
 

@@ -51,11 +51,19 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
                         ),
                     )
                     .label("no index covers this foreign key")
-                    .help(format!(
-                        "CREATE INDEX {concurrently}{index_name} ON {} ({sql_columns}); deletes and updates of the referenced rows, and joins from them, otherwise scan `{}`",
-                        qualified(&table.name),
-                        table.name
-                    )),
+                    .help(if fk.location.path().ends_with(".py") {
+                        format!(
+                            "add `index=True` to the column (and a migration that runs CREATE INDEX {concurrently}{index_name} ON {} ({sql_columns})); deletes and updates of the referenced rows, and joins from them, otherwise scan `{}`",
+                            qualified(&table.name),
+                            table.name
+                        )
+                    } else {
+                        format!(
+                            "CREATE INDEX {concurrently}{index_name} ON {} ({sql_columns}); deletes and updates of the referenced rows, and joins from them, otherwise scan `{}`",
+                            qualified(&table.name),
+                            table.name
+                        )
+                    }),
                 );
             }
         }
