@@ -32,6 +32,9 @@ pub enum Value {
     /// literal text, for telling SQL from other strings.
     Interpolated {
         constant: String,
+        /// The source text of each non-constant part (`user_id`, `int(limit)`,
+        /// `Model.__tablename__`), so rules can tell a table name from a request value.
+        parts: Vec<String>,
     },
     Bool(bool),
     Number(String),

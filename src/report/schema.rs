@@ -106,8 +106,14 @@ pub fn render_text(schema: &SchemaModel) -> String {
         } else {
             &history.dir
         };
+        // Model histories (`(SQLAlchemy models)`) are read from source files, not run.
+        let unit = if history.dir.starts_with('(') {
+            "model file"
+        } else {
+            "migration"
+        };
         out.push_str(&format!(
-            "{dir}: {}, {} migration{}, {} table{}\n",
+            "{dir}: {}, {} {unit}{}, {} table{}\n",
             history.dialect.name(),
             history.files.len(),
             if history.files.len() == 1 { "" } else { "s" },

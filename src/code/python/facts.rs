@@ -80,18 +80,41 @@ pub fn dotted(source: &SharedSource, node: Node) -> String {
     parts.join(".")
 }
 
-fn string_parts(source: &SharedSource, node: Node, constant: &mut String) -> bool {
+fn string_parts(
+    source: &SharedSource,
+    node: Node,
+    constant: &mut String,
+    parts: &mut Vec<String>,
+) -> bool {
     let mut dynamic = false;
     let mut cursor = node.walk();
     for child in node.named_children(&mut cursor) {
         match child.kind() {
             "string_content" | "escape_sequence" => constant.push_str(text(source, child)),
-            "interpolation" => dynamic = true,
-            "string" => dynamic |= string_parts(source, child, constant),
+            "interpolation" => {
+                dynamic = true;
+                if let Some(expression) = child.named_child(0) {
+                    parts.push(text(source, expression).to_string());
+                }
+            }
+            "string" => dynamic |= string_parts(source, child, constant, parts),
             _ => {}
         }
     }
     dynamic
+}
+
+/// The source text of the non-constant operands of a `%` or `+`: a tuple's items.
+fn operand_parts(source: &SharedSource, node: Node) -> Vec<String> {
+    match node.kind() {
+        "tuple" | "parenthesized_expression" => {
+            let mut cursor = node.walk();
+            node.named_children(&mut cursor)
+                .map(|n| text(source, n).to_string())
+                .collect()
+        }
+        _ => vec![text(source, node).to_string()],
+    }
 }
 
 fn is_stringish(node: Node) -> bool {
@@ -106,8 +129,9 @@ pub fn value_of(source: &SharedSource, node: Node, depth: usize) -> Value {
     match node.kind() {
         "string" | "concatenated_string" => {
             let mut constant = String::new();
-            if string_parts(source, node, &mut constant) {
-                Value::Interpolated { constant }
+            let mut parts = Vec::new();
+            if string_parts(source, node, &mut constant, &mut parts) {
+                Value::Interpolated { constant, parts }
             } else {
                 Value::Str(constant)
             }
@@ -124,8 +148,13 @@ pub fn value_of(source: &SharedSource, node: Node, depth: usize) -> Value {
                 .map_or("", |o| text(source, o));
             let (l, r) = (child_value(left), child_value(right));
             let constant_of = |v: &Value| match v {
-                Value::Str(s) | Value::Interpolated { constant: s } => Some(s.clone()),
+                Value::Str(s) | Value::Interpolated { constant: s, .. } => Some(s.clone()),
                 _ => None,
+            };
+            let parts_of = |v: &Value, n: Node| match v {
+                Value::Str(_) => Vec::new(),
+                Value::Interpolated { parts, .. } => parts.clone(),
+                _ => operand_parts(source, n),
             };
             match operator {
                 "%" if is_stringish(left) || matches!(l, Value::Interpolated { .. }) => {
@@ -133,6 +162,7 @@ pub fn value_of(source: &SharedSource, node: Node, depth: usize) -> Value {
                         (Value::Str(s), Value::Str(_) | Value::Number(_)) => Value::Str(s.clone()),
                         _ => Value::Interpolated {
                             constant: constant_of(&l).unwrap_or_default(),
+                            parts: [parts_of(&l, left), parts_of(&r, right)].concat(),
                         },
                     }
                 }
@@ -144,6 +174,7 @@ pub fn value_of(source: &SharedSource, node: Node, depth: usize) -> Value {
                             constant_of(&l).unwrap_or_default(),
                             constant_of(&r).unwrap_or_default()
                         ),
+                        parts: [parts_of(&l, left), parts_of(&r, right)].concat(),
                     },
                 },
                 _ => Value::Other,
@@ -162,8 +193,17 @@ pub fn value_of(source: &SharedSource, node: Node, depth: usize) -> Value {
                 if attr == "format" {
                     if let Some(object) = object.filter(|o| is_stringish(*o)) {
                         let mut constant = String::new();
-                        string_parts(source, object, &mut constant);
-                        return Value::Interpolated { constant };
+                        let mut parts = Vec::new();
+                        string_parts(source, object, &mut constant, &mut parts);
+                        if let Some(arguments) = node.child_by_field_name("arguments") {
+                            let mut cursor = arguments.walk();
+                            parts.extend(
+                                arguments
+                                    .named_children(&mut cursor)
+                                    .map(|a| text(source, a).to_string()),
+                            );
+                        }
+                        return Value::Interpolated { constant, parts };
                     }
                 }
             }
@@ -394,7 +434,48 @@ fn suppression(source: &SharedSource, node: Node) -> Vec<SuppressionComment> {
         .collect()
 }
 
+/// Node kind ids of the kinds the walk looks at: comparing numbers, not the C strings
+/// `Node::kind` returns, matters on a walk over every node of every file.
+struct Kinds {
+    function_definition: u16,
+    class_definition: u16,
+    call: u16,
+    assignment: u16,
+    import_statement: u16,
+    import_from_statement: u16,
+    comment: u16,
+    for_statement: u16,
+    for_in_clause: u16,
+    comprehensions: [u16; 4],
+}
+
+fn kinds() -> &'static Kinds {
+    static KINDS: std::sync::OnceLock<Kinds> = std::sync::OnceLock::new();
+    KINDS.get_or_init(|| {
+        let language: tree_sitter::Language = tree_sitter_python::LANGUAGE.into();
+        let id = |kind: &str| language.id_for_node_kind(kind, true);
+        Kinds {
+            function_definition: id("function_definition"),
+            class_definition: id("class_definition"),
+            call: id("call"),
+            assignment: id("assignment"),
+            import_statement: id("import_statement"),
+            import_from_statement: id("import_from_statement"),
+            comment: id("comment"),
+            for_statement: id("for_statement"),
+            for_in_clause: id("for_in_clause"),
+            comprehensions: [
+                id("list_comprehension"),
+                id("set_comprehension"),
+                id("dictionary_comprehension"),
+                id("generator_expression"),
+            ],
+        }
+    })
+}
+
 pub fn extract(source: &SharedSource, tree: &Tree) -> FileFacts {
+    let k = kinds();
     let mut facts = FileFacts::default();
     // Contexts live in an arena and nodes carry an index into it: a new context is made
     // only where one starts (a function, a class, a loop body), not per node.
@@ -403,10 +484,10 @@ pub fn extract(source: &SharedSource, tree: &Tree) -> FileFacts {
     let mut children: Vec<Node> = Vec::new();
     let mut cursor = tree.walk();
     while let Some((node, ctx_id)) = stack.pop() {
-        let kind = node.kind();
+        let kind = node.kind_id();
         let mut child_ctx = ctx_id;
         match kind {
-            "function_definition" => {
+            _ if kind == k.function_definition => {
                 let class = contexts.get(ctx_id).and_then(|c| c.class.clone());
                 facts.functions.push(function_of(source, node, class));
                 contexts.push(Context {
@@ -416,7 +497,7 @@ pub fn extract(source: &SharedSource, tree: &Tree) -> FileFacts {
                 });
                 child_ctx = contexts.len() - 1;
             }
-            "class_definition" => {
+            _ if kind == k.class_definition => {
                 let mut inner = contexts.get(ctx_id).cloned().unwrap_or_default();
                 inner.class = node
                     .child_by_field_name("name")
@@ -424,7 +505,7 @@ pub fn extract(source: &SharedSource, tree: &Tree) -> FileFacts {
                 contexts.push(inner);
                 child_ctx = contexts.len() - 1;
             }
-            "call" => {
+            _ if kind == k.call => {
                 if let Some(function) = node.child_by_field_name("function") {
                     let ctx = contexts.get(ctx_id);
                     facts.calls.push(Call {
@@ -440,7 +521,7 @@ pub fn extract(source: &SharedSource, tree: &Tree) -> FileFacts {
                     });
                 }
             }
-            "assignment" => {
+            _ if kind == k.assignment => {
                 if let (Some(left), Some(right)) = (
                     node.child_by_field_name("left"),
                     node.child_by_field_name("right"),
@@ -460,30 +541,24 @@ pub fn extract(source: &SharedSource, tree: &Tree) -> FileFacts {
                     }
                 }
             }
-            "import_statement" | "import_from_statement" => {
+            _ if kind == k.import_statement || kind == k.import_from_statement => {
                 facts.imports.extend(import_of(source, node));
             }
-            "comment" => facts.suppressions.extend(suppression(source, node)),
+            _ if kind == k.comment => facts.suppressions.extend(suppression(source, node)),
             _ => {}
         }
         if node.child_count() == 0 {
             continue;
         }
         // The body of a loop (or comprehension) runs once per item of its iterable.
-        let comprehension = matches!(
-            kind,
-            "list_comprehension"
-                | "set_comprehension"
-                | "dictionary_comprehension"
-                | "generator_expression"
-        );
-        let iterable = if kind == "for_statement" {
+        let comprehension = k.comprehensions.contains(&kind);
+        let iterable = if kind == k.for_statement {
             node.child_by_field_name("right")
         } else if comprehension {
             cursor.reset(node);
             let clause = node
                 .named_children(&mut cursor)
-                .find(|c| c.kind() == "for_in_clause");
+                .find(|c| c.kind_id() == k.for_in_clause);
             clause.and_then(|c| c.child_by_field_name("right"))
         } else {
             None
@@ -498,7 +573,7 @@ pub fn extract(source: &SharedSource, tree: &Tree) -> FileFacts {
             contexts.push(inner);
             contexts.len() - 1
         });
-        let body = if kind == "for_statement" {
+        let body = if kind == k.for_statement {
             node.child_by_field_name("body")
         } else {
             None
@@ -507,10 +582,10 @@ pub fn extract(source: &SharedSource, tree: &Tree) -> FileFacts {
         children.clear();
         children.extend(node.children(&mut cursor));
         for &child in children.iter().rev() {
-            let in_loop_body = if kind == "for_statement" {
+            let in_loop_body = if kind == k.for_statement {
                 body == Some(child)
             } else {
-                comprehension && child.kind() != "for_in_clause"
+                comprehension && child.kind_id() != k.for_in_clause
             };
             let id = match loop_ctx {
                 Some(inner) if in_loop_body => inner,

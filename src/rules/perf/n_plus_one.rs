@@ -37,6 +37,17 @@ fn is_query(callee: &str) -> bool {
         || (callee.starts_with("cursor") && last == "execute")
 }
 
+/// Code that runs once, by hand, not per request: migrations, management commands,
+/// scripts.
+fn offline(path: &str) -> bool {
+    path.split('/').any(|d| {
+        matches!(
+            d,
+            "migrations" | "commands" | "scripts" | "bin" | "versions"
+        )
+    })
+}
+
 pub fn check(ctx: &Context) -> Vec<Finding> {
     let code = &ctx.project.code;
     let mut out = Vec::new();
@@ -52,7 +63,10 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
         )
     });
     for call in calls {
-        if !is_query(&call.callee) || in_test_code(code, &call.location) {
+        if !is_query(&call.callee)
+            || in_test_code(code, &call.location)
+            || offline(call.location.path())
+        {
             continue;
         }
         let Some(outer) = call

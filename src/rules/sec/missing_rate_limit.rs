@@ -116,7 +116,21 @@ fn check_code(ctx: &Context) -> Vec<Finding> {
             .any(|m| i.module == *m || i.module.starts_with(&format!("{m}.")))
     });
     let any_evidence = code.routes.iter().any(|r| !r.rate_limit.is_empty());
-    if !imported && !any_evidence {
+    // A limiter of the project's own (`TokenBucket`, `check_rate_limit`).
+    let own = code.functions.iter().any(|f| {
+        let name = f.name.to_ascii_lowercase();
+        let class = f.class.as_deref().unwrap_or("").to_ascii_lowercase();
+        [
+            "ratelimit",
+            "rate_limit",
+            "throttle",
+            "tokenbucket",
+            "token_bucket",
+        ]
+        .iter()
+        .any(|w| name.contains(w) || class.contains(w))
+    });
+    if !imported && !any_evidence && !own {
         return vec![Finding::new(
             ID,
             first.location.clone(),

@@ -1070,7 +1070,7 @@ impl<'a> Project<'a> {
             .get(0, "route")
             .or_else(|| args.keyword("regex"))
             .map(|n| match value_of(source, n, 0) {
-                Value::Str(s) | Value::Interpolated { constant: s } => s,
+                Value::Str(s) | Value::Interpolated { constant: s, .. } => s,
                 _ => String::new(),
             })
             .unwrap_or_default();

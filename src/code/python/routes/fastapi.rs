@@ -151,7 +151,15 @@ impl<'a> ScanEnv<'_, 'a> {
                         if left.kind() == "identifier" {
                             let name = text(source, left).to_string();
                             if right.kind() == "call" {
-                                let constructor = last_segment(&callee(source, right)).to_string();
+                                let mut constructor =
+                                    last_segment(&callee(source, right)).to_string();
+                                // A project's own subclass (`UserAPIRouter(APIRouter)`)
+                                // builds the same kind of object.
+                                if let Some(base) =
+                                    constructors.iter().find(|c| constructor.ends_with(*c))
+                                {
+                                    constructor = base.to_string();
+                                }
                                 if constructors.contains(&constructor.as_str())
                                     && !s.objects.contains_key(&name)
                                 {

@@ -13,6 +13,8 @@ pub fn extract(files: &[ParsedFile], model: &CodeModel) -> Vec<Route> {
     let mut routes = fastapi::extract(files, model);
     routes.extend(flask::extract(files, model));
     routes.extend(django::extract(files, model));
+    // An app built inside a test exercises the framework; it is not the service's API.
+    routes.retain(|r| !super::is_test_path(r.location.path()));
     routes.sort_by(|a, b| {
         (a.location.path(), a.location.span.start, &a.path, a.method).cmp(&(
             b.location.path(),
