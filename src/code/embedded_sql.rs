@@ -22,9 +22,20 @@ pub fn is_sql_sink(call: &Call) -> bool {
     }
 }
 
+/// Migration scripts (Alembic `versions/`, Django `migrations/`): their SQL backfills
+/// and fixes are not application queries, and their model classes are snapshots.
+pub fn is_migration_path(path: &str) -> bool {
+    path.split('/')
+        .any(|d| d == "migrations" || d == "versions" || d == "revisions" || d == "alembic")
+}
+
 pub fn queries(code: &CodeModel, dialect: SqlDialect) -> Vec<QueryFact> {
     let mut out = Vec::new();
-    for call in code.calls.iter().filter(|c| is_sql_sink(c)) {
+    for call in code
+        .calls
+        .iter()
+        .filter(|c| is_sql_sink(c) && !is_migration_path(c.location.path()))
+    {
         let Some(arg) = call.positional(0) else {
             continue;
         };

@@ -104,7 +104,9 @@ fn fk_target(target: &str, tables_by_class: &BTreeMap<&str, String>) -> (String,
 pub fn schema(code: &CodeModel, dialect: SqlDialect) -> Option<SchemaHistory> {
     // Group class-level assignments by (file, class).
     let mut classes: BTreeMap<(&str, &str), Vec<&Assignment>> = BTreeMap::new();
-    for a in code.assignments.iter().filter(|a| a.function.is_none()) {
+    for a in code.assignments.iter().filter(|a| {
+        a.function.is_none() && !crate::code::embedded_sql::is_migration_path(a.location.path())
+    }) {
         if let Some(class) = &a.class {
             classes
                 .entry((a.location.path(), class.as_str()))
@@ -196,8 +198,9 @@ pub fn schema(code: &CodeModel, dialect: SqlDialect) -> Option<SchemaHistory> {
                 primary.push(name.clone());
             }
             if truthy(keyword(args, "index")) || truthy(keyword(args, "unique")) {
+                // SQLAlchemy's default naming: `ix_<table>_<column>`.
                 table.indexes.push(IndexFact {
-                    name: None,
+                    name: Some(format!("ix_{}_{name}", model.table)),
                     columns: vec![name.clone()],
                     unique: truthy(keyword(args, "unique")),
                     concurrently: false,

@@ -8,7 +8,16 @@ const ID: &str = "db/missing-primary-key";
 
 pub fn check(ctx: &Context) -> Vec<Finding> {
     let mut out = Vec::new();
-    for history in &ctx.project.sql.schema.histories {
+    // SQLAlchemy refuses to map a class without a primary key: a model whose key is not
+    // in its own body inherits it from a base class.
+    for history in ctx
+        .project
+        .sql
+        .schema
+        .histories
+        .iter()
+        .filter(|h| h.dir != crate::code::python::orm::MODELS_HISTORY)
+    {
         for table in history.tables.values() {
             if table.primary_key.is_some() || !table.complete {
                 continue;

@@ -40,8 +40,18 @@ const ID: &str = "sec/mass-assignment";
 
 pub fn check(ctx: &Context) -> Vec<Finding> {
     let code = &ctx.project.code;
+    let handlers = crate::rules::code::handler_functions(code);
     let mut out = Vec::new();
-    for call in code.calls.iter().filter(|c| is_model_write(&c.callee)) {
+    let writes = code
+        .calls
+        .iter()
+        .filter(|c| is_model_write(&c.callee) && crate::rules::code::in_handler(&handlers, c));
+    for call in writes {
+        // What the handler received: one of its parameters (the request model), or
+        // `request` itself.
+        let params: &[String] = code
+            .function(call.function)
+            .map_or(&[], |f| f.params.as_slice());
         for arg in call
             .args
             .iter()
@@ -50,6 +60,10 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
             let Some(source) = is_whole_request(&arg.value) else {
                 continue;
             };
+            let root = source.split(['.', '(']).next().unwrap_or("");
+            if root != "request" && !params.iter().any(|p| p == root) {
+                continue;
+            }
             // Response and schema classes copy data out, not into the database.
             if call.callee.ends_with("Response")
                 || call.callee.ends_with("Schema")

@@ -142,6 +142,10 @@ fn check_code(ctx: &Context) -> Vec<Finding> {
         .label("no rate limiting")
         .help("add a limiter with a default limit, and stricter limits on login, signup and password reset; or suppress this with a reason if a gateway limits requests")];
     }
+    // A limiter of the project's own cannot be followed to the routes it guards.
+    if !imported && !any_evidence {
+        return Vec::new();
+    }
     // Limiters with default limits cover every route.
     let defaults = code
         .calls
@@ -155,6 +159,7 @@ fn check_code(ctx: &Context) -> Vec<Finding> {
         .filter(|r| {
             r.method == Method::Post
                 && r.rate_limit.is_empty()
+                && !r.path.to_ascii_lowercase().ends_with("logout")
                 && segments(&r.path)
                     .take_while(|s| !is_param(s))
                     .any(|s| AUTH_WORDS.contains(&s.to_ascii_lowercase().as_str()))

@@ -31,12 +31,6 @@ fn all_safe(parts: &[String]) -> bool {
     !parts.is_empty() && parts.iter().all(|p| is_safe_part(p))
 }
 
-/// Migrations and their data fixes run with the developers' own constants.
-fn in_migration(path: &str) -> bool {
-    path.split('/')
-        .any(|d| d == "migrations" || d == "versions" && path.contains("alembic"))
-}
-
 /// `# noqa: S608` (ruff/bandit) or `# nosec` on the call's line: the author has
 /// already reviewed this one.
 fn reviewed(call: &Call) -> bool {
@@ -75,11 +69,11 @@ fn built_sql<'a>(code: &'a CodeModel, call: &Call, value: &'a Value) -> Option<&
 pub fn check(ctx: &Context) -> Vec<Finding> {
     let code = &ctx.project.code;
     let mut out = Vec::new();
-    for call in code
-        .calls
-        .iter()
-        .filter(|c| is_sql_sink(c) && !in_migration(c.location.path()) && !reviewed(c))
-    {
+    for call in code.calls.iter().filter(|c| {
+        is_sql_sink(c)
+            && !crate::code::embedded_sql::is_migration_path(c.location.path())
+            && !reviewed(c)
+    }) {
         let Some(arg) = call.positional(0) else {
             continue;
         };
