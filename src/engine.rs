@@ -240,7 +240,22 @@ fn load_sql(
     files: &[SharedSource],
 ) {
     let dialect = settings.config.sql.dialect.map(sql_dialect);
-    match std::panic::catch_unwind(AssertUnwindSafe(|| sql::load_sql(files, dialect))) {
+    let class_paths: Vec<String> = files
+        .iter()
+        .map(|f| {
+            options
+                .paths
+                .iter()
+                .filter(|dir| dir.is_dir())
+                .find_map(|dir| f.abs_path.strip_prefix(dir).ok())
+                .map(|rel| rel.to_string_lossy().replace('\\', "/"))
+                .unwrap_or_else(|| f.path.clone())
+        })
+        .collect();
+    let class_paths: Vec<&str> = class_paths.iter().map(String::as_str).collect();
+    match std::panic::catch_unwind(AssertUnwindSafe(|| {
+        sql::load_sql_classified(files, &class_paths, dialect)
+    })) {
         Ok(facts) => {
             project
                 .suppressions

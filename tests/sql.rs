@@ -266,3 +266,34 @@ fn start_after_leaves_migrations_that_already_ran_alone() {
     let text = String::from_utf8_lossy(&o.stdout);
     assert!(text.contains("start-after = \"0004\""), "{text}");
 }
+
+#[test]
+fn files_are_classified_relative_to_the_checked_folder() {
+    // Checked from the repository root, this fixture lies under `fixtures/`, a seed
+    // folder name; its migrations must still be migrations.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let o = archlint(
+        &[
+            "check",
+            "fixtures/db/fk-without-index/bad",
+            "--select",
+            "db/fk-without-index",
+            "--format",
+            "json",
+        ],
+        root,
+    );
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let paths: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert!(
+        paths.contains(&"fixtures/db/fk-without-index/bad/migrations/0001_create_orders.sql"),
+        "{paths:?}"
+    );
+    assert!(paths.contains(&"fixtures/db/fk-without-index/bad/sqlite/migrations/0001_init.sql"));
+    assert!(paths.contains(&"fixtures/db/fk-without-index/bad/mssql/migrations/0001_init.sql"));
+}

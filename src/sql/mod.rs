@@ -109,10 +109,22 @@ struct FileAnalysis {
 /// Reads every discovered `.sql` file into facts. `dialect` is the configured one; when
 /// absent it is detected from the files, else Postgres.
 pub fn load_sql(files: &[SharedSource], dialect: Option<SqlDialect>) -> SqlFacts {
+    let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    load_sql_classified(files, &paths, dialect)
+}
+
+/// Like [`load_sql`], with the paths files are classified by given apart: relative to
+/// the folder the user asked to check, so that folders above it (a `fixtures/` the
+/// project sits in) do not make its migrations look like seed data.
+pub fn load_sql_classified(
+    files: &[SharedSource],
+    paths: &[&str],
+    dialect: Option<SqlDialect>,
+) -> SqlFacts {
     let overall = dialect
         .or_else(|| dialect::detect(files.iter().map(|f| f.text.as_str())))
         .unwrap_or_default();
-    let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let paths: Vec<&str> = paths.to_vec();
     let classes = classify_all(&paths);
     let ordered = order_migrations(&paths, &classes);
     let dialects = file_dialects(files, &classes, &ordered, dialect, overall);

@@ -33,7 +33,7 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
                 let sql_columns = fk
                     .columns
                     .iter()
-                    .map(|c| super::ident(&super::column_name(table, c)))
+                    .map(|c| super::ident(&super::column_name(table, c), history.dialect))
                     .collect::<Vec<_>>()
                     .join(", ");
                 let concurrently = if is_postgres(history) {
@@ -54,13 +54,13 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
                     .help(if fk.location.path().ends_with(".py") {
                         format!(
                             "add `index=True` to the column (and a migration that runs CREATE INDEX {concurrently}{index_name} ON {} ({sql_columns})); deletes and updates of the referenced rows, and joins from them, otherwise scan `{}`",
-                            qualified(&table.name),
+                            qualified(&table.name, history.dialect),
                             table.name
                         )
                     } else {
                         format!(
                             "CREATE INDEX {concurrently}{index_name} ON {} ({sql_columns}); deletes and updates of the referenced rows, and joins from them, otherwise scan `{}`",
-                            qualified(&table.name),
+                            qualified(&table.name, history.dialect),
                             table.name
                         )
                     }),

@@ -21,21 +21,28 @@ use crate::sql::SqlDialect;
 
 /// An identifier as it must be written in SQL the user can paste: quoted unless it is
 /// a plain lower-case name.
-pub fn ident(name: &str) -> String {
+pub fn ident(name: &str, dialect: SqlDialect) -> String {
     let plain = name
         .chars()
         .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
         && name.chars().next().is_some_and(|c| !c.is_ascii_digit());
     if plain {
         name.to_string()
+    } else if dialect == SqlDialect::Mssql {
+        format!("[{}]", name.replace(']', "]]"))
+    } else if dialect == SqlDialect::Mysql {
+        format!("`{}`", name.replace('`', "``"))
     } else {
         format!("\"{}\"", name.replace('"', "\"\""))
     }
 }
 
 /// `schema.table` as written, each part quoted when needed.
-pub fn qualified(name: &str) -> String {
-    name.split('.').map(ident).collect::<Vec<_>>().join(".")
+pub fn qualified(name: &str, dialect: SqlDialect) -> String {
+    name.split('.')
+        .map(|part| ident(part, dialect))
+        .collect::<Vec<_>>()
+        .join(".")
 }
 
 /// A column's name as written in its table, else the folded one.
