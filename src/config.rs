@@ -103,6 +103,9 @@ pub struct Policy {
     pub style: ApiStyle,
     /// Casing of literal path segments.
     pub path_case: PathCase,
+    /// Names of the project's own decorators or dependencies that authenticate
+    /// (`jwt_auth_required`), beyond the ones archlint recognises by name.
+    pub auth_markers: Vec<String>,
 }
 
 fn strings(items: &[&str]) -> Vec<String> {
@@ -179,6 +182,7 @@ impl Default for Policy {
             errors: ErrorFormat::Any,
             style: ApiStyle::Rest,
             path_case: PathCase::Lower,
+            auth_markers: Vec::new(),
         }
     }
 }

@@ -255,6 +255,10 @@ pagination-params = {pagination}
 # Pagination parameters that set a page size, and so need a maximum.
 page-size-params = {page_size}
 
+# The project's own decorators that authenticate a route, beyond the names archlint
+# recognises (login_required, jwt_required, Depends(get_current_user), ...).
+# auth-markers = ["staff_only"]
+
 # Globs over path templates that need no authentication. `*` stays within one
 # segment, `**` crosses `/`; a glob without `*` also covers everything below it.
 # Setting this list replaces the built-in one, shown here.

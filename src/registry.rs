@@ -62,6 +62,12 @@ pub static RULES: &[Rule] = &[
         Info,
         [Spec]
     ),
+    rule!(
+        api::error_with_success_status,
+        "api/error-with-success-status",
+        Warning,
+        [Code]
+    ),
     rule!(api::versioning, "api/versioning", Warning, [Spec]),
     rule!(api::path_naming, "api/path-naming", Info, [Spec]),
     rule!(api::operation_docs, "api/operation-docs", Info, [Spec]),

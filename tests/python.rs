@@ -201,3 +201,46 @@ fn sql_built_from_table_names_or_reviewed_lines_is_not_injection() {
         ["repo.py:5:20 sec/sql-injection error"]
     );
 }
+
+#[test]
+fn auth_markers_name_the_projects_own_auth_decorators() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = String::from(
+        "from flask import Flask\nfrom .guards import staff_only\napp = Flask(__name__)\n",
+    );
+    for (i, method) in ["GET", "POST", "PUT", "DELETE"].iter().enumerate() {
+        app.push_str(&format!(
+            "\n@app.route(\"/r{i}\", methods=[\"{method}\"])\n@staff_only\ndef r{i}():\n    return {{}}\n"
+        ));
+    }
+    app.push_str("\n@app.route(\"/open\", methods=[\"POST\"])\ndef open_write():\n    return {}\n");
+    write(dir.path(), "app.py", &app);
+    let without = run(dir.path(), &["sec/missing-auth"]);
+    assert_eq!(without.findings.len(), 1);
+    assert!(
+        without.findings[0]
+            .finding
+            .message
+            .starts_with("none of the 5 routes"),
+        "{}",
+        without.findings[0].finding.message
+    );
+    let settings = archlint::config::Settings::parse(
+        Path::new("archlint.toml"),
+        "[policy]\nauth-markers = [\"staff_only\"]\n",
+    )
+    .unwrap();
+    let with = common::run_with(dir.path(), &["sec/missing-auth"], &settings);
+    let messages: Vec<&str> = with
+        .findings
+        .iter()
+        .map(|f| f.finding.message.as_str())
+        .collect();
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    assert!(
+        messages[0].starts_with(
+            "POST /open shows no authentication, while 4 of the 5 routes use `staff_only`"
+        ),
+        "{messages:?}"
+    );
+}

@@ -130,6 +130,14 @@ pub struct Function {
     pub params: Vec<String>,
 }
 
+/// A `return` and what it returns.
+#[derive(Debug, Clone)]
+pub struct Return {
+    pub value: Value,
+    pub location: Location,
+    pub function: Option<usize>,
+}
+
 #[derive(Debug, Clone)]
 pub struct Import {
     /// The module: `slowapi`, `flask_limiter.util`.
@@ -212,6 +220,7 @@ pub struct CodeModel {
     pub functions: Vec<Function>,
     pub calls: Vec<Call>,
     pub assignments: Vec<Assignment>,
+    pub returns: Vec<Return>,
     pub imports: Vec<Import>,
     pub routes: Vec<Route>,
 }

@@ -5,7 +5,7 @@
 use tree_sitter::{Node, Tree};
 
 use crate::finding::Location;
-use crate::model::code::{Arg, Assignment, Call, Function, Import, Value};
+use crate::model::code::{Arg, Assignment, Call, Function, Import, Return, Value};
 use crate::source::{SharedSource, Span};
 
 /// Values nested deeper than this are `Value::Other`: rules never need more.
@@ -26,6 +26,7 @@ pub struct FileFacts {
     pub functions: Vec<Function>,
     pub calls: Vec<Call>,
     pub assignments: Vec<Assignment>,
+    pub returns: Vec<Return>,
     pub imports: Vec<Import>,
     pub suppressions: Vec<SuppressionComment>,
 }
@@ -444,6 +445,7 @@ struct Kinds {
     import_statement: u16,
     import_from_statement: u16,
     comment: u16,
+    return_statement: u16,
     for_statement: u16,
     for_in_clause: u16,
     comprehensions: [u16; 4],
@@ -462,6 +464,7 @@ fn kinds() -> &'static Kinds {
             import_statement: id("import_statement"),
             import_from_statement: id("import_from_statement"),
             comment: id("comment"),
+            return_statement: id("return_statement"),
             for_statement: id("for_statement"),
             for_in_clause: id("for_in_clause"),
             comprehensions: [
@@ -545,6 +548,15 @@ pub fn extract(source: &SharedSource, tree: &Tree) -> FileFacts {
                 facts.imports.extend(import_of(source, node));
             }
             _ if kind == k.comment => facts.suppressions.extend(suppression(source, node)),
+            _ if kind == k.return_statement => {
+                if let Some(value) = node.named_child(0) {
+                    facts.returns.push(Return {
+                        value: value_of(source, value, 0),
+                        location: location(source, node),
+                        function: contexts.get(ctx_id).and_then(|c| c.function),
+                    });
+                }
+            }
             _ => {}
         }
         if node.child_count() == 0 {

@@ -104,6 +104,12 @@ pub fn load(files: &[SharedSource]) -> CodeFacts {
                 a.function = shift(a.function);
                 a
             }));
+        model
+            .returns
+            .extend(file_facts.returns.into_iter().map(|mut r| {
+                r.function = shift(r.function);
+                r
+            }));
         model.imports.extend(file_facts.imports);
         out.suppressions
             .extend(file_facts.suppressions.into_iter().map(|s| Suppression {

@@ -1,5 +1,6 @@
 pub mod create_status;
 pub mod error_schema_consistency;
+pub mod error_with_success_status;
 pub mod list_pagination;
 pub mod method_status_mismatch;
 pub mod missing_error_responses;

@@ -166,7 +166,19 @@ fn check_code(ctx: &Context) -> Vec<Finding> {
     use crate::model::code::Route;
     use crate::model::path::is_infrastructure;
 
-    let routes = &ctx.project.code.routes;
+    let code = &ctx.project.code;
+    let markers = &ctx.policy().auth_markers;
+    // `policy.auth-markers`: the project's own decorators that authenticate.
+    let marked = |r: &Route| {
+        code.function(r.function).is_some_and(|f| {
+            f.decorators.iter().any(|d| {
+                let last = d.rsplit('.').next().unwrap_or(d);
+                markers.iter().any(|m| m == d || m == last)
+            })
+        })
+    };
+    let authenticated = |r: &Route| !r.auth.is_empty() || marked(r);
+    let routes = &code.routes;
     let candidates: Vec<&Route> = routes
         .iter()
         .filter(|r| {
@@ -182,12 +194,25 @@ fn check_code(ctx: &Context) -> Vec<Finding> {
         for e in &r.auth {
             *used.entry(e.name.as_str()).or_insert(0) += 1;
         }
+        if r.auth.is_empty() && marked(r) {
+            for d in code
+                .function(r.function)
+                .map_or(&[][..], |f| f.decorators.as_slice())
+            {
+                if markers
+                    .iter()
+                    .any(|m| m == d || m == d.rsplit('.').next().unwrap_or(d))
+                {
+                    *used.entry(d.as_str()).or_insert(0) += 1;
+                }
+            }
+        }
     }
     let open: Vec<&&Route> = candidates
         .iter()
-        .filter(|r| r.auth.is_empty() && !is_auth_flow_handler(&r.handler))
+        .filter(|r| !authenticated(r) && !is_auth_flow_handler(&r.handler))
         .collect();
-    let with_auth = routes.iter().filter(|r| !r.auth.is_empty()).count();
+    let with_auth = routes.iter().filter(|r| authenticated(r)).count();
     // Evidence is only as good as archlint's view of the code: when most routes show
     // none, the service protects them in a way archlint does not see (a router
     // subclass, a base controller, a check in the body), and naming "the others" would
