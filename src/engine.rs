@@ -224,9 +224,15 @@ fn load(
             .unwrap_or(project.sql.schema.dialect);
         let embedded = code::embedded_sql::queries(&project.code, dialect);
         project.sql.queries.extend(embedded);
-        if let Some(models) = code::python::orm::schema(&project.code, dialect) {
-            project.sql.schema.histories.push(models);
+        // Alembic revisions are what the database went through; the models only say what
+        // the code expects. With a revision history, the models add nothing but echoes.
+        let alembic = code::python::alembic::histories(&project.code, dialect);
+        if alembic.is_empty() {
+            if let Some(models) = code::python::orm::schema(&project.code, dialect) {
+                project.sql.schema.histories.push(models);
+            }
         }
+        project.sql.schema.histories.extend(alembic);
     }
     (project, documents)
 }

@@ -244,3 +244,38 @@ fn auth_markers_name_the_projects_own_auth_decorators() {
         "{messages:?}"
     );
 }
+
+#[test]
+fn alembic_revisions_replay_in_revision_order_not_file_order() {
+    let dir = tempfile::tempdir().unwrap();
+    // File names sort the wrong way round; `down_revision` says the truth.
+    write(
+        dir.path(),
+        "migrations/versions/a_index.py",
+        "from alembic import op\nrevision = \"r2\"\ndown_revision = \"r1\"\n\ndef upgrade():\n    op.create_index(op.f(\"ix_orders_customer_id\"), \"orders\", [\"customer_id\"], postgresql_concurrently=True)\n",
+    );
+    write(
+        dir.path(),
+        "migrations/versions/z_create.py",
+        "import sqlalchemy as sa\nfrom alembic import op\nrevision = \"r1\"\ndown_revision = None\n\ndef upgrade():\n    op.create_table(\"customers\", sa.Column(\"id\", sa.Integer(), primary_key=True))\n    op.create_table(\"orders\", sa.Column(\"id\", sa.Integer(), primary_key=True), sa.Column(\"customer_id\", sa.Integer(), sa.ForeignKey(\"customers.id\")))\n\ndef downgrade():\n    op.drop_table(\"orders\")\n",
+    );
+    let outcome = run(dir.path(), &["db", "archlint"]);
+    assert!(outcome.findings.is_empty(), "{:?}", positions(&outcome));
+    let o = archlint(&["schema", "."], dir.path());
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.contains("migrations/versions: postgres, 2 migrations, 2 tables"),
+        "{text}"
+    );
+    assert!(
+        text.contains("INDEX ix_orders_customer_id (customer_id)"),
+        "{text}"
+    );
+
+    // Without the second revision, the foreign key is reported at its ForeignKey(...).
+    std::fs::remove_file(dir.path().join("migrations/versions/a_index.py")).unwrap();
+    assert_eq!(
+        positions(&run(dir.path(), &["db/fk-without-index"])),
+        ["migrations/versions/z_create.py:8:119 db/fk-without-index warning"]
+    );
+}

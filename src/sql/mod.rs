@@ -5,11 +5,11 @@
 //! each file once (in parallel), translate migration statements into schema operations
 //! and query statements into query facts, then replay each migration history in order.
 
-mod ddl;
+pub(crate) mod ddl;
 pub mod dialect;
 pub mod migrations;
 pub mod queries;
-mod replay;
+pub(crate) mod replay;
 pub mod split;
 pub mod suppress;
 mod text;

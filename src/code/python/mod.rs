@@ -2,6 +2,7 @@
 //! thread), extract facts per file, then the routes across files (routers and URL
 //! confs refer to each other).
 
+pub mod alembic;
 pub mod facts;
 pub mod orm;
 pub mod routes;

@@ -1,0 +1,553 @@
+//! Alembic migrations as a migration history: each revision's `upgrade()` operations
+//! (`op.create_table`, `op.create_index`, `op.add_column`, ...) become the same schema
+//! operations SQL migrations replay into, in revision order, so both the schema rules
+//! and the migration-safety rules judge Python projects that keep no `.sql` files.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::model::code::{Arg, Call, CodeModel, Value};
+use crate::model::schema::SchemaHistory;
+use crate::source::{SharedSource, Span};
+use crate::sql::ddl::{Action, ColumnSpec, FkSpec, IndexSpec, KeySpec, Op, TableDef, TableName};
+use crate::sql::replay::Replayer;
+use crate::sql::SqlDialect;
+
+struct Revision {
+    file: SharedSource,
+    id: String,
+    parents: Vec<String>,
+    upgrade: Option<usize>,
+}
+
+fn last(callee: &str) -> &str {
+    callee.rsplit('.').next().unwrap_or(callee)
+}
+
+fn string(value: &Value) -> Option<String> {
+    match value {
+        Value::Str(s) => Some(s.clone()),
+        // `op.f("ix_users_email")`: a name used as given by the naming convention.
+        Value::Call { callee, args } if last(callee) == "f" => {
+            args.first().and_then(|a| string(&a.value))
+        }
+        _ => None,
+    }
+}
+
+fn strings(value: &Value) -> Vec<String> {
+    match value {
+        Value::List(items) => items.iter().filter_map(string).collect(),
+        Value::Str(s) => vec![s.clone()],
+        _ => Vec::new(),
+    }
+}
+
+fn keyword<'a>(args: &'a [Arg], name: &str) -> Option<&'a Value> {
+    args.iter()
+        .find(|a| a.keyword.as_deref() == Some(name))
+        .map(|a| &a.value)
+}
+
+fn positional(args: &[Arg]) -> Vec<&Arg> {
+    args.iter().filter(|a| a.keyword.is_none()).collect()
+}
+
+fn truthy(value: Option<&Value>) -> bool {
+    matches!(value, Some(Value::Bool(true)))
+}
+
+fn span(arg: &Arg) -> Span {
+    arg.location.span
+}
+
+struct Translator {
+    dialect: SqlDialect,
+}
+
+impl Translator {
+    fn table(&self, name: &str) -> TableName {
+        let parts: Vec<(&str, bool)> = name.split('.').map(|p| (p, false)).collect();
+        TableName::from_parts(self.dialect, &parts)
+    }
+
+    fn fold(&self, name: &str) -> String {
+        self.dialect.fold(name, false)
+    }
+
+    /// `sa.Column("user_id", sa.Integer(), sa.ForeignKey("users.id"), nullable=False)`
+    /// into the table definition.
+    fn column(&self, arg: &Arg, def: &mut TableDef) {
+        let Value::Call { callee, args } = &arg.value else {
+            return;
+        };
+        if last(callee) != "Column" {
+            return self.constraint(arg, def);
+        }
+        let plain = positional(args);
+        let Some(name) = plain.first().and_then(|a| string(&a.value)) else {
+            return;
+        };
+        let folded = self.fold(&name);
+        let data_type = plain
+            .iter()
+            .skip(1)
+            .find_map(|a| match &a.value {
+                Value::Name(n) => Some(last(n).to_ascii_uppercase()),
+                Value::Call { callee, .. } if last(callee) != "ForeignKey" => {
+                    Some(last(callee).to_ascii_uppercase())
+                }
+                _ => None,
+            })
+            .unwrap_or_default();
+        let primary = truthy(keyword(args, "primary_key"));
+        let not_null = matches!(keyword(args, "nullable"), Some(Value::Bool(false)));
+        let has_default = keyword(args, "server_default").is_some();
+        def.columns.push(ColumnSpec {
+            name: folded.clone(),
+            display: name.clone(),
+            data_type,
+            nullable: !(primary || not_null),
+            has_default,
+            default: None,
+            span: span(arg),
+        });
+        if primary {
+            match &mut def.primary_key {
+                Some(key) => key.columns.push(folded.clone()),
+                None => {
+                    def.primary_key = Some(KeySpec {
+                        name: None,
+                        columns: vec![folded.clone()],
+                        span: span(arg),
+                    })
+                }
+            }
+        }
+        if truthy(keyword(args, "unique")) {
+            def.uniques.push(KeySpec {
+                name: None,
+                columns: vec![folded.clone()],
+                span: span(arg),
+            });
+        }
+        if truthy(keyword(args, "index")) {
+            def.indexes
+                .push(self.index(None, vec![folded.clone()], false, span(arg)));
+        }
+        for fk in plain.iter().skip(1) {
+            if let Value::Call { callee, args } = &fk.value {
+                if last(callee) == "ForeignKey" {
+                    if let Some(target) = args.first().and_then(|a| string(&a.value)) {
+                        def.foreign_keys.push(self.fk(
+                            None,
+                            vec![folded.clone()],
+                            &target,
+                            span(fk),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+
+    fn fk(&self, name: Option<String>, columns: Vec<String>, target: &str, at: Span) -> FkSpec {
+        let (table, column) = target.rsplit_once('.').unwrap_or((target, ""));
+        FkSpec {
+            name,
+            columns,
+            referenced: self.table(table),
+            referenced_columns: if column.is_empty() {
+                Vec::new()
+            } else {
+                vec![self.fold(column)]
+            },
+            not_valid: false,
+            span: at,
+        }
+    }
+
+    fn index(
+        &self,
+        name: Option<String>,
+        columns: Vec<String>,
+        unique: bool,
+        at: Span,
+    ) -> IndexSpec {
+        IndexSpec {
+            name,
+            columns,
+            unique,
+            concurrently: false,
+            partial: false,
+            special: false,
+            not_null_predicate: None,
+            span: at,
+        }
+    }
+
+    /// Table-level constraints inside `op.create_table`.
+    fn constraint(&self, arg: &Arg, def: &mut TableDef) {
+        let Value::Call { callee, args } = &arg.value else {
+            return;
+        };
+        let plain = positional(args);
+        let name = keyword(args, "name").and_then(string);
+        match last(callee) {
+            "PrimaryKeyConstraint" => {
+                def.primary_key = Some(KeySpec {
+                    name,
+                    columns: plain
+                        .iter()
+                        .filter_map(|a| string(&a.value))
+                        .map(|c| self.fold(&c))
+                        .collect(),
+                    span: span(arg),
+                })
+            }
+            "UniqueConstraint" => def.uniques.push(KeySpec {
+                name,
+                columns: plain
+                    .iter()
+                    .filter_map(|a| string(&a.value))
+                    .map(|c| self.fold(&c))
+                    .collect(),
+                span: span(arg),
+            }),
+            "ForeignKeyConstraint" => {
+                let local: Vec<String> =
+                    plain.first().map(|a| strings(&a.value)).unwrap_or_default();
+                let remote: Vec<String> =
+                    plain.get(1).map(|a| strings(&a.value)).unwrap_or_default();
+                if let Some(first) = remote.first() {
+                    let (table, _) = first.rsplit_once('.').unwrap_or((first, ""));
+                    let mut fk = self.fk(
+                        name,
+                        local.iter().map(|c| self.fold(c)).collect(),
+                        table,
+                        span(arg),
+                    );
+                    fk.referenced_columns = remote
+                        .iter()
+                        .map(|r| self.fold(r.rsplit('.').next().unwrap_or(r)))
+                        .collect();
+                    def.foreign_keys.push(fk);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// One `op.*` call of an `upgrade()`.
+    fn ops(&self, call: &Call) -> Vec<Op> {
+        let args = &call.args;
+        let plain = positional(args);
+        let text = |i: usize| plain.get(i).and_then(|a| string(&a.value));
+        let at = call.location.span;
+        match last(&call.callee) {
+            "create_table" => {
+                let Some(name) = text(0) else {
+                    return Vec::new();
+                };
+                let mut def = TableDef::default();
+                for arg in plain.iter().skip(1) {
+                    self.column(arg, &mut def);
+                }
+                vec![Op::CreateTable {
+                    table: self.table(&name),
+                    if_not_exists: false,
+                    def,
+                    complete: true,
+                }]
+            }
+            "create_index" => {
+                let (Some(name), Some(table)) = (text(0), text(1)) else {
+                    return Vec::new();
+                };
+                let columns: Vec<String> = plain
+                    .get(2)
+                    .map(|a| strings(&a.value))
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|c| self.fold(c))
+                    .collect();
+                let mut index = self.index(
+                    Some(self.fold(&name)),
+                    columns,
+                    truthy(keyword(args, "unique")),
+                    at,
+                );
+                index.concurrently = truthy(keyword(args, "postgresql_concurrently"));
+                index.partial = keyword(args, "postgresql_where").is_some();
+                index.special = keyword(args, "postgresql_using").is_some();
+                vec![Op::CreateIndex {
+                    table: self.table(&table),
+                    index,
+                    if_not_exists: truthy(keyword(args, "if_not_exists")),
+                }]
+            }
+            "drop_index" => match text(0) {
+                Some(name) => vec![Op::DropIndex {
+                    name: self.fold(&name),
+                    table: keyword(args, "table_name")
+                        .and_then(string)
+                        .or_else(|| text(1))
+                        .map(|t| self.table(&t)),
+                    concurrently: false,
+                }],
+                None => Vec::new(),
+            },
+            "drop_table" => text(0).map_or_else(Vec::new, |t| {
+                vec![Op::DropTable {
+                    table: self.table(&t),
+                }]
+            }),
+            "rename_table" => match (text(0), text(1)) {
+                (Some(from), Some(to)) => vec![Op::RenameTable {
+                    from: self.table(&from),
+                    to: self.table(&to),
+                }],
+                _ => Vec::new(),
+            },
+            "add_column" => {
+                let (Some(table), Some(column)) = (text(0), plain.get(1)) else {
+                    return Vec::new();
+                };
+                let mut def = TableDef::default();
+                self.column(column, &mut def);
+                vec![Op::Alter {
+                    table: self.table(&table),
+                    action: Action::AddColumn(def),
+                    span: span(column),
+                }]
+            }
+            "drop_column" => match (text(0), text(1)) {
+                (Some(table), Some(column)) => vec![Op::Alter {
+                    table: self.table(&table),
+                    action: Action::DropColumn(self.fold(&column)),
+                    span: at,
+                }],
+                _ => Vec::new(),
+            },
+            "create_foreign_key" => {
+                // create_foreign_key(name, source_table, referent_table, local_cols, remote_cols)
+                let (Some(source), Some(referent)) = (text(1), text(2)) else {
+                    return Vec::new();
+                };
+                let local: Vec<String> =
+                    plain.get(3).map(|a| strings(&a.value)).unwrap_or_default();
+                let remote: Vec<String> =
+                    plain.get(4).map(|a| strings(&a.value)).unwrap_or_default();
+                let mut fk = self.fk(
+                    text(0),
+                    local.iter().map(|c| self.fold(c)).collect(),
+                    &referent,
+                    at,
+                );
+                fk.referenced_columns = remote.iter().map(|c| self.fold(c)).collect();
+                vec![Op::Alter {
+                    table: self.table(&source),
+                    action: Action::AddForeignKey(fk),
+                    span: at,
+                }]
+            }
+            "create_unique_constraint" | "create_primary_key" => {
+                let Some(table) = text(1) else {
+                    return Vec::new();
+                };
+                let key = KeySpec {
+                    name: text(0),
+                    columns: plain
+                        .get(2)
+                        .map(|a| strings(&a.value))
+                        .unwrap_or_default()
+                        .iter()
+                        .map(|c| self.fold(c))
+                        .collect(),
+                    span: at,
+                };
+                let action = if last(&call.callee) == "create_primary_key" {
+                    Action::AddPrimaryKey(key)
+                } else {
+                    Action::AddUnique(key)
+                };
+                vec![Op::Alter {
+                    table: self.table(&table),
+                    action,
+                    span: at,
+                }]
+            }
+            "alter_column" => {
+                let (Some(table), Some(column)) = (text(0), text(1)) else {
+                    return Vec::new();
+                };
+                let table = self.table(&table);
+                let column = self.fold(&column);
+                let mut ops = Vec::new();
+                if let Some(type_) = keyword(args, "type_") {
+                    let data_type = match type_ {
+                        Value::Name(n) => last(n).to_ascii_uppercase(),
+                        Value::Call { callee, .. } => last(callee).to_ascii_uppercase(),
+                        _ => String::new(),
+                    };
+                    ops.push(Op::Alter {
+                        table: table.clone(),
+                        action: Action::SetType {
+                            column: column.clone(),
+                            data_type,
+                        },
+                        span: at,
+                    });
+                }
+                match keyword(args, "nullable") {
+                    Some(Value::Bool(false)) => ops.push(Op::Alter {
+                        table: table.clone(),
+                        action: Action::SetNotNull(column.clone()),
+                        span: at,
+                    }),
+                    Some(Value::Bool(true)) => ops.push(Op::Alter {
+                        table: table.clone(),
+                        action: Action::DropNotNull(column.clone()),
+                        span: at,
+                    }),
+                    _ => {}
+                }
+                if let Some(new_name) = keyword(args, "new_column_name").and_then(string) {
+                    ops.push(Op::Alter {
+                        table,
+                        action: Action::RenameColumn {
+                            from: column,
+                            to: self.fold(&new_name),
+                        },
+                        span: at,
+                    });
+                }
+                ops
+            }
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// One history per folder of revisions (a service may keep several: `core/versions`,
+/// `tenant/versions`).
+pub fn histories(code: &CodeModel, dialect: SqlDialect) -> Vec<SchemaHistory> {
+    let mut dirs: Vec<&str> = code
+        .assignments
+        .iter()
+        .filter(|a| a.function.is_none() && a.class.is_none() && a.target == "revision")
+        .filter_map(|a| a.location.path().rsplit_once('/').map(|(d, _)| d))
+        .filter(|d| d.split('/').any(|part| part == "versions"))
+        .collect();
+    dirs.sort_unstable();
+    dirs.dedup();
+    dirs.into_iter()
+        .filter_map(|dir| history(code, dialect, dir))
+        .collect()
+}
+
+fn history(code: &CodeModel, dialect: SqlDialect, dir: &str) -> Option<SchemaHistory> {
+    // Revision files: `revision = "..."` and `down_revision = ...` at module level, in a
+    // `versions/` folder.
+    let mut revisions: BTreeMap<String, Revision> = BTreeMap::new();
+    let mut ids_by_path: HashMap<&str, (Option<String>, Vec<String>)> = HashMap::new();
+    for a in code
+        .assignments
+        .iter()
+        .filter(|a| a.function.is_none() && a.class.is_none())
+    {
+        let path = a.location.path();
+        if path.rsplit_once('/').map(|(d, _)| d) != Some(dir) {
+            continue;
+        }
+        let entry = ids_by_path.entry(path).or_default();
+        match a.target.as_str() {
+            "revision" => entry.0 = string(&a.value),
+            "down_revision" => entry.1 = strings(&a.value),
+            _ => {}
+        }
+    }
+    for (path, (id, parents)) in ids_by_path {
+        let (Some(id), Some(file)) = (id, code.file(path)) else {
+            continue;
+        };
+        let upgrade = code
+            .functions
+            .iter()
+            .position(|f| f.name == "upgrade" && f.class.is_none() && f.location.path() == path);
+        revisions.insert(
+            id.clone(),
+            Revision {
+                file: file.source.clone(),
+                id,
+                parents,
+                upgrade,
+            },
+        );
+    }
+    if revisions.is_empty() {
+        return None;
+    }
+    // Kahn's order over the revision graph; ties by file path, so it is deterministic.
+    let mut pending: BTreeMap<&str, usize> = revisions
+        .values()
+        .map(|r| {
+            (
+                r.id.as_str(),
+                r.parents
+                    .iter()
+                    .filter(|p| revisions.contains_key(*p))
+                    .count(),
+            )
+        })
+        .collect();
+    let mut order: Vec<&Revision> = Vec::new();
+    loop {
+        let mut ready: Vec<&Revision> = pending
+            .iter()
+            .filter(|(_, n)| **n == 0)
+            .filter_map(|(id, _)| revisions.get(*id))
+            .collect();
+        if ready.is_empty() {
+            break;
+        }
+        ready.sort_by(|a, b| a.file.path.cmp(&b.file.path));
+        for r in &ready {
+            pending.remove(r.id.as_str());
+        }
+        for r in ready {
+            for other in revisions.values() {
+                if other.parents.contains(&r.id) {
+                    if let Some(n) = pending.get_mut(other.id.as_str()) {
+                        *n = n.saturating_sub(1);
+                    }
+                }
+            }
+            order.push(r);
+        }
+    }
+    let translator = Translator { dialect };
+    let mut replayer = Replayer::new(dialect, dir);
+    let mut calls_by_function: HashMap<usize, Vec<&Call>> = HashMap::new();
+    for call in &code.calls {
+        if let Some(f) = call.function {
+            if call.callee.starts_with("op.") {
+                calls_by_function.entry(f).or_default().push(call);
+            }
+        }
+    }
+    for revision in order {
+        let file_index = replayer.begin_file(revision.file.clone());
+        let Some(calls) = revision.upgrade.and_then(|f| calls_by_function.get(&f)) else {
+            continue;
+        };
+        let mut calls = calls.clone();
+        calls.sort_by_key(|c| c.location.span.start);
+        for call in calls {
+            let ops = translator.ops(call);
+            if !ops.is_empty() {
+                replayer.apply(file_index, call.location.span, &ops);
+            }
+        }
+    }
+    Some(replayer.finish())
+}
