@@ -99,7 +99,11 @@ fn each_framework_app_gets_the_findings_an_architect_would_give() {
 
 #[test]
 fn each_framework_app_has_a_clean_variant_that_stays_silent() {
-    for app in ["python/fastapi-clean", "python/flask-clean", "python/django-clean"] {
+    for app in [
+        "python/fastapi-clean",
+        "python/flask-clean",
+        "python/django-clean",
+    ] {
         let found = findings(app);
         assert!(found.is_empty(), "{app}: {found:?}");
         // ... while still declaring the same routes as the app with the problems.

@@ -2174,29 +2174,12 @@ fn status_of(expr: &str) -> Option<u16> {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
+    use crate::code::python::routes::test_support::{find, names, routes_of};
     use crate::model::code::{Framework, Route};
     use crate::model::Method;
-    use crate::source::{SharedSource, SourceFile};
 
     fn routes(files: &[(&str, &str)]) -> Vec<Route> {
-        let sources: Vec<SharedSource> = files
-            .iter()
-            .map(|(path, text)| {
-                Arc::new(SourceFile::new(
-                    path.to_string(),
-                    path.into(),
-                    text.to_string(),
-                ))
-            })
-            .collect();
-        crate::code::python::load(&sources)
-            .model
-            .routes
-            .into_iter()
-            .filter(|r| matches!(r.framework, Framework::Django | Framework::DjangoRest))
-            .collect()
+        routes_of(files, &[Framework::Django, Framework::DjangoRest])
     }
 
     fn summary(routes: &[Route]) -> Vec<String> {
@@ -2206,17 +2189,6 @@ mod tests {
             .collect();
         lines.sort();
         lines
-    }
-
-    fn find<'r>(routes: &'r [Route], method: Method, path: &str) -> &'r Route {
-        routes
-            .iter()
-            .find(|r| r.method == method && r.path == path)
-            .unwrap_or_else(|| panic!("no {method:?} {path} in {:#?}", summary(routes)))
-    }
-
-    fn names(evidence: &[crate::model::code::Evidence]) -> Vec<&str> {
-        evidence.iter().map(|e| e.name.as_str()).collect()
     }
 
     const SETTINGS: &str = r#"

@@ -868,46 +868,11 @@ fn returned_status(source: &crate::source::SharedSource, def: Node) -> Option<u1
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
     use super::*;
-    use crate::source::{SharedSource, SourceFile};
+    use crate::code::python::routes::test_support::{find, names, routes_of};
 
     fn load(files: &[(&str, &str)]) -> Vec<Route> {
-        let sources: Vec<SharedSource> = files
-            .iter()
-            .map(|(path, text)| {
-                Arc::new(SourceFile::new(
-                    path.to_string(),
-                    path.into(),
-                    text.to_string(),
-                ))
-            })
-            .collect();
-        let model = crate::code::python::load(&sources).model;
-        // The handler's function is the one the route names.
-        for r in &model.routes {
-            if let Some(f) = model.function(r.function) {
-                assert!(
-                    r.handler.ends_with(&format!(".{}", f.name)),
-                    "{}",
-                    r.handler
-                );
-                assert_eq!(f.is_async, r.is_async, "{}", r.handler);
-            }
-        }
-        model
-            .routes
-            .into_iter()
-            .filter(|r| r.framework == Framework::Flask)
-            .collect()
-    }
-
-    fn find<'r>(routes: &'r [Route], method: Method, path: &str) -> &'r Route {
-        match routes.iter().find(|r| r.method == method && r.path == path) {
-            Some(r) => r,
-            None => panic!("no {} {path} in {:?}", method.upper(), listing(routes)),
-        }
+        routes_of(files, &[Framework::Flask])
     }
 
     fn listing(routes: &[Route]) -> Vec<String> {
@@ -917,10 +882,6 @@ mod tests {
             .collect();
         all.sort();
         all
-    }
-
-    fn names(evidence: &[Evidence]) -> Vec<&str> {
-        evidence.iter().map(|e| e.name.as_str()).collect()
     }
 
     const INIT: &str = r#"

@@ -111,6 +111,65 @@ pub fn normalise_path(template: &str) -> String {
     out
 }
 
+/// What the framework modules' tests share: load sources, pick one framework's routes,
+/// find a route, list evidence names.
+#[cfg(test)]
+pub(crate) mod test_support {
+    use std::sync::Arc;
+
+    use crate::model::code::{Evidence, Framework, Route};
+    use crate::model::Method;
+    use crate::source::{SharedSource, SourceFile};
+
+    /// The routes of `frameworks` in these files; checks on the way that each route's
+    /// handler function is the one it names.
+    pub fn routes_of(files: &[(&str, &str)], frameworks: &[Framework]) -> Vec<Route> {
+        let sources: Vec<SharedSource> = files
+            .iter()
+            .map(|(path, text)| {
+                Arc::new(SourceFile::new(
+                    path.to_string(),
+                    path.into(),
+                    text.to_string(),
+                ))
+            })
+            .collect();
+        let model = crate::code::python::load(&sources).model;
+        for r in &model.routes {
+            if let Some(f) = model.function(r.function) {
+                assert!(
+                    r.handler.ends_with(&format!(".{}", f.name)),
+                    "{}",
+                    r.handler
+                );
+                assert_eq!(f.is_async, r.is_async, "{}", r.handler);
+            }
+        }
+        model
+            .routes
+            .into_iter()
+            .filter(|r| frameworks.contains(&r.framework))
+            .collect()
+    }
+
+    pub fn find<'r>(routes: &'r [Route], method: Method, path: &str) -> &'r Route {
+        routes
+            .iter()
+            .find(|r| r.method == method && r.path == path)
+            .unwrap_or_else(|| {
+                let listed: Vec<String> = routes
+                    .iter()
+                    .map(|r| format!("{} {} {}", r.method.upper(), r.path, r.handler))
+                    .collect();
+                panic!("no {} {path} in {listed:#?}", method.upper())
+            })
+    }
+
+    pub fn names(evidence: &[Evidence]) -> Vec<&str> {
+        evidence.iter().map(|e| e.name.as_str()).collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
