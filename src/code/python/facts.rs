@@ -2,6 +2,7 @@
 //! around them), assignments, imports and suppression comments. Iterative, so deeply
 //! nested code cannot exhaust the stack.
 
+use crate::code::python::fields::FieldExt;
 use tree_sitter::{Node, Tree};
 
 use crate::finding::Location;
@@ -63,13 +64,13 @@ pub fn dotted(source: &SharedSource, node: Node) -> String {
                 current = None;
             }
             "attribute" => {
-                if let Some(attr) = n.child_by_field_name("attribute") {
+                if let Some(attr) = n.field("attribute") {
                     parts.push(text(source, attr).to_string());
                 }
-                current = n.child_by_field_name("object");
+                current = n.field("object");
             }
-            "call" => current = n.child_by_field_name("function"),
-            "subscript" => current = n.child_by_field_name("value"),
+            "call" => current = n.field("function"),
+            "subscript" => current = n.field("value"),
             "parenthesized_expression" => current = n.named_child(0),
             _ => {
                 parts.push("?".to_string());
@@ -138,15 +139,10 @@ pub fn value_of(source: &SharedSource, node: Node, depth: usize) -> Value {
             }
         }
         "binary_operator" => {
-            let (Some(left), Some(right)) = (
-                node.child_by_field_name("left"),
-                node.child_by_field_name("right"),
-            ) else {
+            let (Some(left), Some(right)) = (node.field("left"), node.field("right")) else {
                 return Value::Other;
             };
-            let operator = node
-                .child_by_field_name("operator")
-                .map_or("", |o| text(source, o));
+            let operator = node.field("operator").map_or("", |o| text(source, o));
             let (l, r) = (child_value(left), child_value(right));
             let constant_of = |v: &Value| match v {
                 Value::Str(s) | Value::Interpolated { constant: s, .. } => Some(s.clone()),
@@ -182,21 +178,19 @@ pub fn value_of(source: &SharedSource, node: Node, depth: usize) -> Value {
             }
         }
         "call" => {
-            let Some(function) = node.child_by_field_name("function") else {
+            let Some(function) = node.field("function") else {
                 return Value::Other;
             };
             // `"... {}".format(x)` builds text like an f-string.
             if function.kind() == "attribute" {
-                let object = function.child_by_field_name("object");
-                let attr = function
-                    .child_by_field_name("attribute")
-                    .map_or("", |a| text(source, a));
+                let object = function.field("object");
+                let attr = function.field("attribute").map_or("", |a| text(source, a));
                 if attr == "format" {
                     if let Some(object) = object.filter(|o| is_stringish(*o)) {
                         let mut constant = String::new();
                         let mut parts = Vec::new();
                         string_parts(source, object, &mut constant, &mut parts);
-                        if let Some(arguments) = node.child_by_field_name("arguments") {
+                        if let Some(arguments) = node.field("arguments") {
                             let mut cursor = arguments.walk();
                             parts.extend(
                                 arguments
@@ -211,7 +205,7 @@ pub fn value_of(source: &SharedSource, node: Node, depth: usize) -> Value {
             Value::Call {
                 callee: dotted(source, function),
                 args: node
-                    .child_by_field_name("arguments")
+                    .field("arguments")
                     .map(|a| args_of(source, a, depth + 1))
                     .unwrap_or_default(),
             }
@@ -231,8 +225,8 @@ pub fn value_of(source: &SharedSource, node: Node, depth: usize) -> Value {
                 node.named_children(&mut cursor)
                     .filter(|c| c.kind() == "pair")
                     .filter_map(|pair| {
-                        let key = pair.child_by_field_name("key")?;
-                        let value = pair.child_by_field_name("value")?;
+                        let key = pair.field("key")?;
+                        let value = pair.field("value")?;
                         Some((child_value(key), child_value(value)))
                     })
                     .collect(),
@@ -265,11 +259,9 @@ pub fn args_of(source: &SharedSource, arguments: Node, depth: usize) -> Vec<Arg>
                 };
             }
             if child.kind() == "keyword_argument" {
-                let keyword = child
-                    .child_by_field_name("name")
-                    .map(|n| text(source, n).to_string());
+                let keyword = child.field("name").map(|n| text(source, n).to_string());
                 let value = child
-                    .child_by_field_name("value")
+                    .field("value")
                     .map_or(Value::Other, |v| value_of(source, v, depth));
                 Arg {
                     keyword,
@@ -291,8 +283,8 @@ fn assignment_target(source: &SharedSource, node: Node) -> Option<String> {
     match node.kind() {
         "identifier" | "attribute" => Some(dotted(source, node)),
         "subscript" => {
-            let value = node.child_by_field_name("value")?;
-            let key = node.child_by_field_name("subscript")?;
+            let value = node.field("value")?;
+            let key = node.field("subscript")?;
             let key = match value_of(source, key, 0) {
                 Value::Str(s) => s,
                 _ => return None,
@@ -313,9 +305,9 @@ fn param_names(source: &SharedSource, parameters: Node) -> Vec<String> {
                 .named_child(0)
                 .filter(|n| n.kind() == "identifier")
                 .map(|n| text(source, n).to_string()),
-            "default_parameter" | "typed_default_parameter" => p
-                .child_by_field_name("name")
-                .map(|n| text(source, n).to_string()),
+            "default_parameter" | "typed_default_parameter" => {
+                p.field("name").map(|n| text(source, n).to_string())
+            }
             _ => None,
         })
         .collect()
@@ -339,7 +331,7 @@ fn decorators(source: &SharedSource, definition: Node) -> Vec<String> {
 
 fn function_of(source: &SharedSource, node: Node, class: Option<String>) -> Function {
     let is_async = node.child(0).is_some_and(|c| c.kind() == "async");
-    let name_node = node.child_by_field_name("name");
+    let name_node = node.field("name");
     let span_node = node
         .parent()
         .filter(|p| p.kind() == "decorated_definition")
@@ -352,7 +344,7 @@ fn function_of(source: &SharedSource, node: Node, class: Option<String>) -> Func
         span: location(source, span_node),
         decorators: decorators(source, node),
         params: node
-            .child_by_field_name("parameters")
+            .field("parameters")
             .map(|p| param_names(source, p))
             .unwrap_or_default(),
     }
@@ -364,14 +356,14 @@ fn import_of(source: &SharedSource, node: Node) -> Vec<Import> {
         .children_by_field_name("name", &mut cursor)
         .map(|n| match n.kind() {
             "aliased_import" => n
-                .child_by_field_name("name")
+                .field("name")
                 .map_or(String::new(), |m| text(source, m).to_string()),
             _ => text(source, n).to_string(),
         })
         .collect();
     if node.kind() == "import_from_statement" {
         let module = node
-            .child_by_field_name("module_name")
+            .field("module_name")
             .map_or(String::new(), |m| text(source, m).to_string());
         vec![Import {
             module,
@@ -502,19 +494,17 @@ pub fn extract(source: &SharedSource, tree: &Tree) -> FileFacts {
             }
             _ if kind == k.class_definition => {
                 let mut inner = contexts.get(ctx_id).cloned().unwrap_or_default();
-                inner.class = node
-                    .child_by_field_name("name")
-                    .map(|n| text(source, n).to_string());
+                inner.class = node.field("name").map(|n| text(source, n).to_string());
                 contexts.push(inner);
                 child_ctx = contexts.len() - 1;
             }
             _ if kind == k.call => {
-                if let Some(function) = node.child_by_field_name("function") {
+                if let Some(function) = node.field("function") {
                     let ctx = contexts.get(ctx_id);
                     facts.calls.push(Call {
                         callee: dotted(source, function),
                         args: node
-                            .child_by_field_name("arguments")
+                            .field("arguments")
                             .filter(|a| a.kind() == "argument_list")
                             .map(|a| args_of(source, a, 0))
                             .unwrap_or_default(),
@@ -525,10 +515,7 @@ pub fn extract(source: &SharedSource, tree: &Tree) -> FileFacts {
                 }
             }
             _ if kind == k.assignment => {
-                if let (Some(left), Some(right)) = (
-                    node.child_by_field_name("left"),
-                    node.child_by_field_name("right"),
-                ) {
+                if let (Some(left), Some(right)) = (node.field("left"), node.field("right")) {
                     if let Some(target) = assignment_target(source, left) {
                         facts.assignments.push(Assignment {
                             target,
@@ -565,20 +552,20 @@ pub fn extract(source: &SharedSource, tree: &Tree) -> FileFacts {
         // The body of a loop (or comprehension) runs once per item of its iterable.
         let comprehension = k.comprehensions.contains(&kind);
         let iterable = if kind == k.for_statement {
-            node.child_by_field_name("right")
+            node.field("right")
         } else if comprehension {
             cursor.reset(node);
             let clause = node
                 .named_children(&mut cursor)
                 .find(|c| c.kind_id() == k.for_in_clause);
-            clause.and_then(|c| c.child_by_field_name("right"))
+            clause.and_then(|c| c.field("right"))
         } else {
             None
         };
         let loop_ctx = iterable.map(|it| {
             let mut inner = contexts.get(child_ctx).cloned().unwrap_or_default();
             let callee = (it.kind() == "call")
-                .then(|| it.child_by_field_name("function"))
+                .then(|| it.field("function"))
                 .flatten()
                 .map(|f| dotted(source, f));
             inner.loops.insert(0, callee);
@@ -586,7 +573,7 @@ pub fn extract(source: &SharedSource, tree: &Tree) -> FileFacts {
             contexts.len() - 1
         });
         let body = if kind == k.for_statement {
-            node.child_by_field_name("body")
+            node.field("body")
         } else {
             None
         };

@@ -4,6 +4,7 @@
 
 pub mod alembic;
 pub mod facts;
+pub mod fields;
 pub mod orm;
 pub mod routes;
 pub mod syntax;

@@ -9,6 +9,7 @@
 //! from decorators, class attributes (followed through base classes defined in the
 //! project) and the `REST_FRAMEWORK` defaults in settings.
 
+use crate::code::python::fields::FieldExt;
 use std::collections::{HashMap, HashSet};
 
 use tree_sitter::Node;
@@ -221,17 +222,14 @@ impl<'a> CallArgs<'a> {
             keywords: Vec::new(),
         };
         let Some(list) = call
-            .child_by_field_name("arguments")
+            .field("arguments")
             .filter(|a| a.kind() == "argument_list")
         else {
             return args;
         };
         for child in named_children(list) {
             if child.kind() == "keyword_argument" {
-                if let (Some(name), Some(value)) = (
-                    child.child_by_field_name("name"),
-                    child.child_by_field_name("value"),
-                ) {
+                if let (Some(name), Some(value)) = (child.field("name"), child.field("value")) {
                     args.keywords.push((text(source, name).to_string(), value));
                 }
             } else {
@@ -321,7 +319,7 @@ impl<'a> FileIndex<'a> {
                 "import_statement" | "import_from_statement" => index.add_import(statement),
                 "class_definition" | "function_definition" => index.add_definition(statement),
                 "decorated_definition" => {
-                    if let Some(definition) = statement.child_by_field_name("definition") {
+                    if let Some(definition) = statement.field("definition") {
                         index.add_definition(definition);
                     }
                 }
@@ -337,7 +335,7 @@ impl<'a> FileIndex<'a> {
     }
 
     fn add_definition(&mut self, node: Node<'a>) {
-        let Some(name) = node.child_by_field_name("name") else {
+        let Some(name) = node.field("name") else {
             return;
         };
         let name = text(self.source, name).to_string();
@@ -356,10 +354,7 @@ impl<'a> FileIndex<'a> {
         let source = self.source;
         match node.kind() {
             "assignment" | "augmented_assignment" => {
-                let (Some(left), Some(right)) = (
-                    node.child_by_field_name("left"),
-                    node.child_by_field_name("right"),
-                ) else {
+                let (Some(left), Some(right)) = (node.field("left"), node.field("right")) else {
                     return;
                 };
                 if left.kind() != "identifier" {
@@ -367,7 +362,7 @@ impl<'a> FileIndex<'a> {
                 }
                 if node.kind() == "augmented_assignment"
                     && node
-                        .child_by_field_name("operator")
+                        .field("operator")
                         .is_none_or(|o| text(source, o) != "+=")
                 {
                     return;
@@ -375,7 +370,7 @@ impl<'a> FileIndex<'a> {
                 let name = text(source, left).to_string();
                 if right.kind() == "call" {
                     let callee = right
-                        .child_by_field_name("function")
+                        .field("function")
                         .map(|f| dotted(source, f))
                         .unwrap_or_default();
                     let short = last(&callee);
@@ -389,16 +384,13 @@ impl<'a> FileIndex<'a> {
                 self.values.entry(name).or_default().push(right);
             }
             "call" => {
-                let Some(function) = node
-                    .child_by_field_name("function")
-                    .filter(|f| f.kind() == "attribute")
+                let Some(function) = node.field("function").filter(|f| f.kind() == "attribute")
                 else {
                     return;
                 };
-                let (Some(object), Some(attribute)) = (
-                    function.child_by_field_name("object"),
-                    function.child_by_field_name("attribute"),
-                ) else {
+                let (Some(object), Some(attribute)) =
+                    (function.field("object"), function.field("attribute"))
+                else {
                     return;
                 };
                 match text(source, attribute) {
@@ -426,10 +418,7 @@ impl<'a> FileIndex<'a> {
         if node.kind() == "import_statement" {
             for name in names {
                 if name.kind() == "aliased_import" {
-                    if let (Some(n), Some(alias)) = (
-                        name.child_by_field_name("name"),
-                        name.child_by_field_name("alias"),
-                    ) {
+                    if let (Some(n), Some(alias)) = (name.field("name"), name.field("alias")) {
                         self.imports
                             .insert(text(source, alias).to_string(), text(source, n).to_string());
                     }
@@ -441,7 +430,7 @@ impl<'a> FileIndex<'a> {
             }
             return;
         }
-        let Some(module_node) = node.child_by_field_name("module_name") else {
+        let Some(module_node) = node.field("module_name") else {
             return;
         };
         let module = self.absolute(text(source, module_node));
@@ -454,10 +443,7 @@ impl<'a> FileIndex<'a> {
         }
         for name in names {
             let (local, imported) = if name.kind() == "aliased_import" {
-                let (Some(n), Some(alias)) = (
-                    name.child_by_field_name("name"),
-                    name.child_by_field_name("alias"),
-                ) else {
+                let (Some(n), Some(alias)) = (name.field("name"), name.field("alias")) else {
                     continue;
                 };
                 (text(source, alias), text(source, n))
@@ -737,7 +723,7 @@ impl<'a> Project<'a> {
     }
 
     fn fn_index(&self, file: usize, definition: Node) -> Option<usize> {
-        let name = definition.child_by_field_name("name")?;
+        let name = definition.field("name")?;
         self.functions.get(&(file, name.start_byte())).copied()
     }
 
@@ -801,9 +787,8 @@ impl<'a> Project<'a> {
             .filter(|p| p.kind() == "pair")
         {
             let (Some(key), Some(value)) = (
-                pair.child_by_field_name("key")
-                    .and_then(|k| string_of(source, k)),
-                pair.child_by_field_name("value"),
+                pair.field("key").and_then(|k| string_of(source, k)),
+                pair.field("value"),
             ) else {
                 continue;
             };
@@ -1026,7 +1011,7 @@ impl<'a> Project<'a> {
             }
             "binary_operator" => {
                 for side in ["left", "right"] {
-                    if let Some(child) = node.child_by_field_name(side) {
+                    if let Some(child) = node.field(side) {
                         self.entries(file, child, out, depth + 1);
                     }
                 }
@@ -1043,7 +1028,7 @@ impl<'a> Project<'a> {
                     return;
                 }
                 let callee = node
-                    .child_by_field_name("function")
+                    .field("function")
                     .map(|f| dotted(source, f))
                     .unwrap_or_default();
                 if matches!(last(&callee), "static" | "staticfiles_urlpatterns") {
@@ -1061,7 +1046,7 @@ impl<'a> Project<'a> {
     /// `path(...)`, `re_path(...)`, `url(...)`.
     fn entry_of_call(&self, file: usize, call: Node<'a>) -> Option<Entry<'a>> {
         let source = self.src(file);
-        let callee = dotted(source, call.child_by_field_name("function")?);
+        let callee = dotted(source, call.field("function")?);
         if !matches!(last(&callee), "path" | "re_path" | "url") {
             return None;
         }
@@ -1078,7 +1063,7 @@ impl<'a> Project<'a> {
         let target = match view.kind() {
             "call" => {
                 let callee = view
-                    .child_by_field_name("function")
+                    .field("function")
                     .map(|f| dotted(source, f))
                     .unwrap_or_default();
                 if last(&callee) == "include" {
@@ -1308,17 +1293,17 @@ impl<'a> Project<'a> {
             if node.kind() != "call" {
                 break;
             }
-            let Some(function) = node.child_by_field_name("function") else {
+            let Some(function) = node.field("function") else {
                 break;
             };
             let args = CallArgs::of(source, node);
             if function.kind() == "attribute"
                 && function
-                    .child_by_field_name("attribute")
+                    .field("attribute")
                     .is_some_and(|a| text(source, a) == "as_view")
             {
                 class_ref = function
-                    .child_by_field_name("object")
+                    .field("object")
                     .map(|o| (o, args.positional.first().copied()));
                 break;
             }
@@ -1409,8 +1394,8 @@ impl<'a> Project<'a> {
             .into_iter()
             .filter(|p| p.kind() == "pair")
             .filter_map(|pair| {
-                let key = string_of(source, pair.child_by_field_name("key")?)?;
-                let action = string_of(source, pair.child_by_field_name("value")?)?;
+                let key = string_of(source, pair.field("key")?)?;
+                let action = string_of(source, pair.field("value")?)?;
                 Some((Method::from_key(&key.to_ascii_lowercase())?, action))
             })
             .collect()
@@ -1435,9 +1420,7 @@ impl<'a> Project<'a> {
         } else {
             Framework::Django
         };
-        let name = definition
-            .child_by_field_name("name")
-            .map_or("", |n| text(source, n));
+        let name = definition.field("name").map_or("", |n| text(source, n));
         let handler = format!("{}.{name}", self.handler_module(file));
         let function = self.fn_index(file, definition);
         for method in methods {
@@ -1519,7 +1502,7 @@ impl<'a> Project<'a> {
     /// A class and what it inherits from project classes.
     fn class_view(&self, file: usize, class: Node<'a>) -> ClassView<'a> {
         let name = class
-            .child_by_field_name("name")
+            .field("name")
             .map_or("", |n| text(self.src(file), n))
             .to_string();
         let mut view = ClassView {
@@ -1561,17 +1544,17 @@ impl<'a> Project<'a> {
                 }
             }
         }
-        if let Some(body) = class.child_by_field_name("body") {
+        if let Some(body) = class.field("body") {
             for statement in named_children(body) {
                 let definition = match statement.kind() {
                     "function_definition" => Some(statement),
                     "decorated_definition" => statement
-                        .child_by_field_name("definition")
+                        .field("definition")
                         .filter(|d| d.kind() == "function_definition"),
                     _ => None,
                 };
                 if let Some(definition) = definition {
-                    if let Some(name) = definition.child_by_field_name("name") {
+                    if let Some(name) = definition.field("name") {
                         let name = text(source, name).to_string();
                         if view.method(&name).is_none() {
                             view.methods.push(MethodDef {
@@ -1591,10 +1574,8 @@ impl<'a> Project<'a> {
                         continue;
                     }
                     if let (Some(left), Some(right)) = (
-                        child
-                            .child_by_field_name("left")
-                            .filter(|l| l.kind() == "identifier"),
-                        child.child_by_field_name("right"),
+                        child.field("left").filter(|l| l.kind() == "identifier"),
+                        child.field("right"),
                     ) {
                         view.attrs
                             .entry(text(source, left).to_string())
@@ -1603,7 +1584,7 @@ impl<'a> Project<'a> {
                 }
             }
         }
-        if let Some(superclasses) = class.child_by_field_name("superclasses") {
+        if let Some(superclasses) = class.field("superclasses") {
             for base in named_children(superclasses) {
                 if base.kind() == "keyword_argument" {
                     continue;
@@ -1662,7 +1643,7 @@ impl<'a> Project<'a> {
                         auth: vec![self.evidence(
                             m.file,
                             "get_permissions",
-                            m.node.child_by_field_name("name").unwrap_or(m.node),
+                            m.node.field("name").unwrap_or(m.node),
                         )],
                         public: None,
                     })
@@ -1701,7 +1682,7 @@ impl<'a> Project<'a> {
             route.public = None;
         }
         if let Some(name) = list {
-            let at = view.node.child_by_field_name("name").unwrap_or(view.node);
+            let at = view.node.field("name").unwrap_or(view.node);
             route.collection = Some(self.evidence(view.file, name, at));
         }
         if let Some(def) = def {
@@ -1952,7 +1933,7 @@ impl<'a> Project<'a> {
             }
             "binary_operator" => {
                 for side in ["left", "right"] {
-                    if let Some(child) = node.child_by_field_name(side) {
+                    if let Some(child) = node.field(side) {
                         let part = self.perm_of(file, child, depth + 1);
                         perm.auth.extend(part.auth);
                         perm.public = perm.public.or(part.public);
@@ -2012,7 +1993,7 @@ impl<'a> Project<'a> {
     fn body_facts(&self, file: usize, definition: Node<'a>) -> Body {
         let source = self.src(file);
         let mut facts = Body::default();
-        let Some(body) = definition.child_by_field_name("body") else {
+        let Some(body) = definition.field("body") else {
             return facts;
         };
         let mut many = None;
@@ -2045,7 +2026,7 @@ impl<'a> Project<'a> {
                 }
                 "call" => {
                     let callee = node
-                        .child_by_field_name("function")
+                        .field("function")
                         .map(|f| dotted(source, f))
                         .unwrap_or_default();
                     let short = last(&callee);
@@ -2086,13 +2067,12 @@ impl<'a> Project<'a> {
                 }
                 "subscript" => {
                     let value = node
-                        .child_by_field_name("value")
+                        .field("value")
                         .map(|v| dotted(source, v))
                         .unwrap_or_default();
                     if value.ends_with("query_params") || value.ends_with("GET") {
-                        if let Some(name) = node
-                            .child_by_field_name("subscript")
-                            .and_then(|s| string_of(source, s))
+                        if let Some(name) =
+                            node.field("subscript").and_then(|s| string_of(source, s))
                         {
                             if !facts.query_params.contains(&name) {
                                 facts.query_params.push(name);
@@ -2136,7 +2116,7 @@ fn collect_names<'a>(
     match node.kind() {
         "identifier" | "attribute" => out.push((last(&dotted(source, node)).to_string(), node)),
         "call" => {
-            if let Some(function) = node.child_by_field_name("function") {
+            if let Some(function) = node.field("function") {
                 out.push((last(&dotted(source, function)).to_string(), node));
             }
         }
@@ -2151,7 +2131,7 @@ fn collect_names<'a>(
         | "not_operator"
         | "parenthesized_expression" => {
             if node
-                .child_by_field_name("operator")
+                .field("operator")
                 .is_some_and(|o| matches!(text(source, o), "|" | "or"))
             {
                 *either = true;

@@ -7,6 +7,7 @@
 //! The first half of this file is a small cross-file index of Python names (imports,
 //! module-level objects, functions, classes, constants) that `flask.rs` shares.
 
+use crate::code::python::fields::FieldExt;
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 
@@ -65,7 +66,7 @@ struct ScanEnv<'i, 'a> {
 
 impl<'a> ScanEnv<'_, 'a> {
     fn function_index(&self, file: usize, def: Node) -> Option<usize> {
-        let name = def.child_by_field_name("name")?;
+        let name = def.field("name")?;
         self.functions_by_pos
             .get(&(file, name.start_byte()))
             .copied()
@@ -93,10 +94,8 @@ impl<'a> ScanEnv<'_, 'a> {
                     let mut cursor = node.walk();
                     for name in node.children_by_field_name("name", &mut cursor) {
                         if name.kind() == "aliased_import" {
-                            let (Some(m), Some(alias)) = (
-                                name.child_by_field_name("name"),
-                                name.child_by_field_name("alias"),
-                            ) else {
+                            let (Some(m), Some(alias)) = (name.field("name"), name.field("alias"))
+                            else {
                                 continue;
                             };
                             let m = text(source, m).to_string();
@@ -113,7 +112,7 @@ impl<'a> ScanEnv<'_, 'a> {
                     return false;
                 }
                 "import_from_statement" => {
-                    let Some(m) = node.child_by_field_name("module_name") else {
+                    let Some(m) = node.field("module_name") else {
                         return false;
                     };
                     let m = absolute(&module, package, text(source, m));
@@ -123,10 +122,7 @@ impl<'a> ScanEnv<'_, 'a> {
                     for name in node.children_by_field_name("name", &mut cursor) {
                         any = true;
                         let (name_node, alias) = if name.kind() == "aliased_import" {
-                            (
-                                name.child_by_field_name("name"),
-                                name.child_by_field_name("alias"),
-                            )
+                            (name.field("name"), name.field("alias"))
                         } else {
                             (Some(name), Some(name))
                         };
@@ -144,10 +140,7 @@ impl<'a> ScanEnv<'_, 'a> {
                     return false;
                 }
                 "assignment" => {
-                    if let (Some(left), Some(right)) = (
-                        node.child_by_field_name("left"),
-                        node.child_by_field_name("right"),
-                    ) {
+                    if let (Some(left), Some(right)) = (node.field("left"), node.field("right")) {
                         if left.kind() == "identifier" {
                             let name = text(source, left).to_string();
                             if right.kind() == "call" {
@@ -195,7 +188,7 @@ impl<'a> ScanEnv<'_, 'a> {
                 "class_definition" => classes.push(node),
                 "call"
                     if node
-                        .child_by_field_name("function")
+                        .field("function")
                         .is_some_and(|f| f.kind() == "attribute") =>
                 {
                     calls.push((file, node));
@@ -206,26 +199,25 @@ impl<'a> ScanEnv<'_, 'a> {
             true
         });
         for node in classes {
-            let Some(name) = node.child_by_field_name("name") else {
+            let Some(name) = node.field("name") else {
                 continue;
             };
             let name = text(source, name).to_string();
             let mut methods = Vec::new();
-            if let Some(body) = node.child_by_field_name("body") {
+            if let Some(body) = node.field("body") {
                 let mut cursor = body.walk();
                 for child in body.named_children(&mut cursor) {
                     let def = match child.kind() {
                         "function_definition" => Some(child),
                         "decorated_definition" => child
-                            .child_by_field_name("definition")
+                            .field("definition")
                             .filter(|d| d.kind() == "function_definition"),
                         _ => None,
                     };
                     let Some(def) = def else { continue };
-                    let (Some(method), Some(idx)) = (
-                        def.child_by_field_name("name"),
-                        self.function_index(file, def),
-                    ) else {
+                    let (Some(method), Some(idx)) =
+                        (def.field("name"), self.function_index(file, def))
+                    else {
                         continue;
                     };
                     methods.push((text(source, method).to_string(), idx, def));
@@ -374,7 +366,7 @@ fn absolute(module: &str, package: bool, written: &str) -> String {
 
 /// The argument list of a call.
 pub(super) fn arguments(call: Node) -> Option<Node> {
-    call.child_by_field_name("arguments")
+    call.field("arguments")
         .filter(|a| a.kind() == "argument_list")
 }
 
@@ -385,11 +377,8 @@ pub(super) fn kwarg<'a>(source: &SharedSource, call: Node<'a>, name: &str) -> Op
     let found = args
         .named_children(&mut cursor)
         .filter(|c| c.kind() == "keyword_argument")
-        .find(|c| {
-            c.child_by_field_name("name")
-                .is_some_and(|n| text(source, n) == name)
-        });
-    found.and_then(|k| k.child_by_field_name("value"))
+        .find(|c| c.field("name").is_some_and(|n| text(source, n) == name));
+    found.and_then(|k| k.field("value"))
 }
 
 /// The whole `name=value` keyword argument node.
@@ -437,7 +426,7 @@ pub(super) fn callee(source: &SharedSource, node: Node) -> String {
     if node.kind() != "call" {
         return String::new();
     }
-    node.child_by_field_name("function")
+    node.field("function")
         .map(|f| dotted(source, f))
         .unwrap_or_default()
 }
@@ -445,7 +434,7 @@ pub(super) fn callee(source: &SharedSource, node: Node) -> String {
 /// The calls in a function's body, nested functions, classes and lambdas excluded.
 pub(super) fn body_calls<'a>(def: Node<'a>) -> Vec<Node<'a>> {
     let mut out = Vec::new();
-    let Some(body) = def.child_by_field_name("body") else {
+    let Some(body) = def.field("body") else {
         return out;
     };
     visit(body, |n| match n.kind() {
@@ -483,12 +472,10 @@ pub(super) fn call_name(source: &SharedSource, node: Node) -> String {
         }
         match node.kind() {
             "call" => {
-                if let Some(f) = node.child_by_field_name("function") {
+                if let Some(f) = node.field("function") {
                     render(source, f, depth + 1, out);
                 }
-                let args = node
-                    .child_by_field_name("arguments")
-                    .map_or("()", |a| text(source, a));
+                let args = node.field("arguments").map_or("()", |a| text(source, a));
                 if args.len() <= 24 && !args.contains('\n') {
                     out.push_str(args);
                 } else {
@@ -496,11 +483,11 @@ pub(super) fn call_name(source: &SharedSource, node: Node) -> String {
                 }
             }
             "attribute" => {
-                if let Some(o) = node.child_by_field_name("object") {
+                if let Some(o) = node.field("object") {
                     render(source, o, depth + 1, out);
                 }
                 out.push('.');
-                if let Some(a) = node.child_by_field_name("attribute") {
+                if let Some(a) = node.field("attribute") {
                     out.push_str(text(source, a));
                 }
             }
@@ -647,7 +634,7 @@ impl<'a> Index<'a> {
 
     /// The model index of a `function_definition` node.
     pub fn function_index(&self, file: usize, def: Node) -> Option<usize> {
-        let name = def.child_by_field_name("name")?;
+        let name = def.field("name")?;
         self.functions_by_pos
             .get(&(file, name.start_byte()))
             .copied()
@@ -783,8 +770,8 @@ impl<'a> Index<'a> {
         match node.kind() {
             "identifier" => self.lookup(file, text(source, node), 0),
             "attribute" => {
-                let object = node.child_by_field_name("object")?;
-                let attr = node.child_by_field_name("attribute")?;
+                let object = node.field("object")?;
+                let attr = node.field("attribute")?;
                 let base = self.resolve_at(file, object, depth + 1)?;
                 self.member(&base, text(source, attr), file, 0)
             }
@@ -801,7 +788,7 @@ impl<'a> Index<'a> {
         match self.resolve(file, node)? {
             Target::Object(o) => Some(o),
             Target::Value(vfile, value) if value.kind() == "call" => {
-                let function = value.child_by_field_name("function")?;
+                let function = value.field("function")?;
                 let Target::Function(idx) = self.resolve(vfile, function)? else {
                     return None;
                 };
@@ -868,7 +855,7 @@ impl<'a> Index<'a> {
                             }
                         }
                         "interpolation" => {
-                            let expr = child.child_by_field_name("expression")?;
+                            let expr = child.field("expression")?;
                             out.push_str(&self.const_str_at(file, expr, depth + 1)?);
                         }
                         _ => {}
@@ -885,13 +872,12 @@ impl<'a> Index<'a> {
                 Some(out)
             }
             "binary_operator" => {
-                let op = node.child_by_field_name("operator")?;
+                let op = node.field("operator")?;
                 if text(source, op) != "+" {
                     return None;
                 }
-                let left = self.const_str_at(file, node.child_by_field_name("left")?, depth + 1)?;
-                let right =
-                    self.const_str_at(file, node.child_by_field_name("right")?, depth + 1)?;
+                let left = self.const_str_at(file, node.field("left")?, depth + 1)?;
+                let right = self.const_str_at(file, node.field("right")?, depth + 1)?;
                 Some(left + &right)
             }
             "parenthesized_expression" => self.const_str_at(file, node.named_child(0)?, depth + 1),
@@ -1084,12 +1070,12 @@ pub(super) fn collection_in_body(index: &Index, file: usize, def: Node) -> Optio
     let source = index.source(file)?;
     let calls = body_calls(def);
     let is_all = |c: &Node| {
-        let Some(function) = c.child_by_field_name("function") else {
+        let Some(function) = c.field("function") else {
             return false;
         };
         function.kind() == "attribute"
             && function
-                .child_by_field_name("attribute")
+                .field("attribute")
                 .is_some_and(|a| matches!(text(source, a), "all" | "fetchall"))
             && arguments(*c).is_some_and(|a| a.named_child_count() == 0)
     };
@@ -1275,21 +1261,19 @@ impl<'a> FastApi<'a> {
                 continue;
             };
             let Some(def) = decorated
-                .child_by_field_name("definition")
+                .field("definition")
                 .filter(|d| d.kind() == "function_definition")
             else {
                 continue;
             };
-            let name = def
-                .child_by_field_name("name")
-                .map_or("", |n| text(source, n));
+            let name = def.field("name").map_or("", |n| text(source, n));
             for (decorator, node) in decorators(source, def) {
                 let Some(object) = node
                     .named_child(0)
                     .filter(|c| c.kind() == "call")
-                    .and_then(|c| c.child_by_field_name("function"))
+                    .and_then(|c| c.field("function"))
                     .filter(|f| f.kind() == "attribute")
-                    .and_then(|f| f.child_by_field_name("object"))
+                    .and_then(|f| f.field("object"))
                 else {
                     continue;
                 };
@@ -1312,13 +1296,12 @@ impl<'a> FastApi<'a> {
             let Some(source) = self.index.source(file) else {
                 continue;
             };
-            let Some(function) = call.child_by_field_name("function") else {
+            let Some(function) = call.field("function") else {
                 continue;
             };
-            let (Some(object), Some(attr)) = (
-                function.child_by_field_name("object"),
-                function.child_by_field_name("attribute"),
-            ) else {
+            let (Some(object), Some(attr)) =
+                (function.field("object"), function.field("attribute"))
+            else {
                 continue;
             };
             if text(source, attr) != "add_middleware" {
@@ -1360,13 +1343,12 @@ impl<'a> FastApi<'a> {
             let Some(source) = self.index.source(file) else {
                 continue;
             };
-            let Some(function) = call.child_by_field_name("function") else {
+            let Some(function) = call.field("function") else {
                 continue;
             };
-            let (Some(object), Some(attr)) = (
-                function.child_by_field_name("object"),
-                function.child_by_field_name("attribute"),
-            ) else {
+            let (Some(object), Some(attr)) =
+                (function.field("object"), function.field("attribute"))
+            else {
                 continue;
             };
             let (child, prefix) = match text(source, attr) {
@@ -1494,7 +1476,7 @@ impl<'a> FastApi<'a> {
                 continue;
             };
             let Some(def) = decorated
-                .child_by_field_name("definition")
+                .field("definition")
                 .filter(|d| d.kind() == "function_definition")
             else {
                 continue;
@@ -1507,16 +1489,13 @@ impl<'a> FastApi<'a> {
                 let Some(call) = decorator.named_child(0).filter(|c| c.kind() == "call") else {
                     continue;
                 };
-                let Some(function) = call
-                    .child_by_field_name("function")
-                    .filter(|f| f.kind() == "attribute")
+                let Some(function) = call.field("function").filter(|f| f.kind() == "attribute")
                 else {
                     continue;
                 };
-                let (Some(object), Some(attr)) = (
-                    function.child_by_field_name("object"),
-                    function.child_by_field_name("attribute"),
-                ) else {
+                let (Some(object), Some(attr)) =
+                    (function.field("object"), function.field("attribute"))
+                else {
                     continue;
                 };
                 let attr = text(source, attr);
@@ -1550,13 +1529,12 @@ impl<'a> FastApi<'a> {
             let Some(source) = self.index.source(file) else {
                 continue;
             };
-            let Some(function) = call.child_by_field_name("function") else {
+            let Some(function) = call.field("function") else {
                 continue;
             };
-            let (Some(object), Some(attr)) = (
-                function.child_by_field_name("object"),
-                function.child_by_field_name("attribute"),
-            ) else {
+            let (Some(object), Some(attr)) =
+                (function.field("object"), function.field("attribute"))
+            else {
                 continue;
             };
             if !matches!(text(source, attr), "add_api_route" | "add_route") {
@@ -1666,7 +1644,7 @@ impl<'a> FastApi<'a> {
         let Some(source) = self.index.source(file) else {
             return out;
         };
-        let Some(parameters) = def.child_by_field_name("parameters") else {
+        let Some(parameters) = def.field("parameters") else {
             return out;
         };
         let mut cursor = parameters.walk();
@@ -1675,14 +1653,12 @@ impl<'a> FastApi<'a> {
                 "identifier" => (Some(p), None, None),
                 "typed_parameter" => (
                     p.named_child(0).filter(|n| n.kind() == "identifier"),
-                    p.child_by_field_name("type"),
+                    p.field("type"),
                     None,
                 ),
-                "default_parameter" | "typed_default_parameter" => (
-                    p.child_by_field_name("name"),
-                    p.child_by_field_name("type"),
-                    p.child_by_field_name("value"),
-                ),
+                "default_parameter" | "typed_default_parameter" => {
+                    (p.field("name"), p.field("type"), p.field("value"))
+                }
                 _ => continue,
             };
             let Some(name) = name.map(|n| text(source, n).to_string()) else {
@@ -1818,7 +1794,7 @@ impl<'a> FastApi<'a> {
             return kind;
         };
         let target = match target.kind() {
-            "call" => match target.child_by_field_name("function") {
+            "call" => match target.field("function") {
                 Some(f) => f,
                 None => return kind,
             },
@@ -1893,7 +1869,7 @@ impl<'a> FastApi<'a> {
                     .and_then(|i| self.index.handler_name(i))
                     .unwrap_or_else(|| {
                         let name = def
-                            .child_by_field_name("name")
+                            .field("name")
                             .and_then(|n| self.index.source(*hfile).map(|s| text(s, n)))
                             .unwrap_or_default();
                         format!(
@@ -1915,7 +1891,7 @@ impl<'a> FastApi<'a> {
                     query.push(name);
                 }
                 if response_model.is_none() {
-                    if let Some(rt) = def.child_by_field_name("return_type") {
+                    if let Some(rt) = def.field("return_type") {
                         let (c, p) = self.response_shape(*hfile, rt, Some(rt));
                         collection = c;
                         pagination.extend(p);
@@ -2092,7 +2068,7 @@ fn type_name(source: &SharedSource, node: Node) -> String {
         node
     };
     let base = match node.kind() {
-        "subscript" => node.child_by_field_name("value"),
+        "subscript" => node.field("value"),
         "generic_type" => node.named_child(0),
         _ => Some(node),
     };

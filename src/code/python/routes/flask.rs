@@ -5,6 +5,7 @@
 //! own), and the evidence rules need: auth decorators and `before_request` guards,
 //! rate limits, pagination, query parameters read from `request.args`, collections.
 
+use crate::code::python::fields::FieldExt;
 use std::collections::HashSet;
 
 use tree_sitter::Node;
@@ -158,14 +159,12 @@ impl<'a> Flask<'a> {
                 continue;
             };
             let Some(def) = decorated
-                .child_by_field_name("definition")
+                .field("definition")
                 .filter(|d| d.kind() == "function_definition")
             else {
                 continue;
             };
-            let name = def
-                .child_by_field_name("name")
-                .map_or("", |n| text(source, n));
+            let name = def.field("name").map_or("", |n| text(source, n));
             for (decorator, node) in decorators(source, def) {
                 if !matches!(
                     last_segment(&decorator),
@@ -176,7 +175,7 @@ impl<'a> Flask<'a> {
                 let Some(object) = node
                     .named_child(0)
                     .filter(|e| e.kind() == "attribute")
-                    .and_then(|e| e.child_by_field_name("object"))
+                    .and_then(|e| e.field("object"))
                     .and_then(|o| self.flask_object(file, o))
                 else {
                     continue;
@@ -305,12 +304,10 @@ impl<'a> Flask<'a> {
     /// `object.attr(...)`: the object expression and the attribute.
     fn method_call(&self, file: usize, call: Node<'a>) -> Option<(Node<'a>, &'a str)> {
         let source = self.index.source(file)?;
-        let function = call
-            .child_by_field_name("function")
-            .filter(|f| f.kind() == "attribute")?;
+        let function = call.field("function").filter(|f| f.kind() == "attribute")?;
         Some((
-            function.child_by_field_name("object")?,
-            text(source, function.child_by_field_name("attribute")?),
+            function.field("object")?,
+            text(source, function.field("attribute")?),
         ))
     }
 
@@ -396,7 +393,7 @@ impl<'a> Flask<'a> {
             let Some(source) = self.index.source(file) else {
                 continue;
             };
-            let Some(definition) = decorated.child_by_field_name("definition") else {
+            let Some(definition) = decorated.field("definition") else {
                 continue;
             };
             let view = match definition.kind() {
@@ -497,17 +494,12 @@ impl<'a> Flask<'a> {
         };
         let unknown = || View::Unknown(dotted(source, view));
         let as_view_class = |file: usize, call: Node<'a>| -> Option<usize> {
-            let function = call
-                .child_by_field_name("function")
-                .filter(|f| f.kind() == "attribute")?;
-            let attr = function.child_by_field_name("attribute")?;
+            let function = call.field("function").filter(|f| f.kind() == "attribute")?;
+            let attr = function.field("attribute")?;
             if self.index.source(file).map(|s| text(s, attr)) != Some("as_view") {
                 return None;
             }
-            match self
-                .index
-                .resolve(file, function.child_by_field_name("object")?)?
-            {
+            match self.index.resolve(file, function.field("object")?)? {
                 Target::Class(c) => Some(c),
                 _ => None,
             }
@@ -559,7 +551,7 @@ impl<'a> Flask<'a> {
         let Some(info) = self.index.classes.get(class) else {
             return Vec::new();
         };
-        let Some(superclasses) = info.node.child_by_field_name("superclasses") else {
+        let Some(superclasses) = info.node.field("superclasses") else {
             return Vec::new();
         };
         let mut cursor = superclasses.walk();
@@ -585,7 +577,7 @@ impl<'a> Flask<'a> {
             }
             let info = self.index.classes.get(c)?;
             let source = self.index.source(info.file)?;
-            if let Some(body) = info.node.child_by_field_name("body") {
+            if let Some(body) = info.node.field("body") {
                 let mut cursor = body.walk();
                 for statement in body.named_children(&mut cursor) {
                     let Some(assignment) = statement.named_child(0).filter(|a| {
@@ -593,10 +585,9 @@ impl<'a> Flask<'a> {
                     }) else {
                         continue;
                     };
-                    let (Some(left), Some(right)) = (
-                        assignment.child_by_field_name("left"),
-                        assignment.child_by_field_name("right"),
-                    ) else {
+                    let (Some(left), Some(right)) =
+                        (assignment.field("left"), assignment.field("right"))
+                    else {
                         continue;
                     };
                     if text(source, left) == name {
@@ -691,9 +682,7 @@ impl<'a> Flask<'a> {
         facts.handler = idx
             .and_then(|i| self.index.handler_name(i))
             .unwrap_or_else(|| {
-                let name = def
-                    .child_by_field_name("name")
-                    .map_or("", |n| text(source, n));
+                let name = def.field("name").map_or("", |n| text(source, n));
                 format!("{}.{name}", handler_module(&source.path))
             });
         for (name, node) in decorators(source, def) {
@@ -713,7 +702,7 @@ impl<'a> Flask<'a> {
             }
         }
         // `request.args.get("page")`, `request.args["page"]`.
-        if let Some(body) = def.child_by_field_name("body") {
+        if let Some(body) = def.field("body") {
             visit(body, |n| match n.kind() {
                 "function_definition" | "class_definition" | "lambda" | "decorated_definition" => {
                     false
@@ -730,16 +719,14 @@ impl<'a> Flask<'a> {
                         );
                         reads_args.then(|| positional(n, 0)).flatten()
                     } else {
-                        let value = n.child_by_field_name("value");
+                        let value = n.field("value");
                         let reads_args = value.is_some_and(|v| {
                             matches!(
                                 dotted(source, v).as_str(),
                                 "request.args" | "request.values"
                             )
                         });
-                        reads_args
-                            .then(|| n.child_by_field_name("subscript"))
-                            .flatten()
+                        reads_args.then(|| n.field("subscript")).flatten()
                     };
                     if let Some(name) = key.and_then(|k| self.index.const_str(file, k)) {
                         if is_pagination_param(&name) {
@@ -850,7 +837,7 @@ impl<'a> Flask<'a> {
 
 /// `return jsonify(user), 201` as the function's last statement.
 fn returned_status(source: &crate::source::SharedSource, def: Node) -> Option<u16> {
-    let body = def.child_by_field_name("body")?;
+    let body = def.field("body")?;
     let mut cursor = body.walk();
     let last = body
         .named_children(&mut cursor)
