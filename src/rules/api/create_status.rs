@@ -77,19 +77,25 @@ fn check_spec(ctx: &Context) -> Vec<Finding> {
 fn check_code(ctx: &Context) -> Vec<Finding> {
     use crate::model::code::Framework;
     let routes = &ctx.project.code.routes;
+    // Collections whose items have their own route (`/users` beside `/users/{id}`).
+    let mut with_items: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    for r in routes {
+        // Every prefix of the path that a parameter segment follows.
+        let path = r.path.trim_end_matches('/');
+        let mut end = 0;
+        for segment in path.split('/').skip(1) {
+            if is_param(segment) {
+                with_items.insert(&path[..end]);
+            }
+            end += segment.len() + 1;
+        }
+    }
     routes
         .iter()
         .filter(|r| r.framework == Framework::Fastapi && r.method == Method::Post)
         .filter(|r| matches!(r.declared_status, None | Some(200)))
         .filter(|r| !ends_with_param(&r.path) && !ends_with_action(&r.path) && !is_webhook_receiver(&r.path))
-        .filter(|r| {
-            let prefix = format!("{}/", r.path.trim_end_matches('/'));
-            routes.iter().any(|o| {
-                o.path
-                    .strip_prefix(&prefix)
-                    .is_some_and(|rest| rest.split('/').next().is_some_and(is_param))
-            })
-        })
+        .filter(|r| with_items.contains(r.path.trim_end_matches('/')))
         .map(|r| {
             let why = match r.declared_status {
                 Some(_) => "declares `status_code=200`",

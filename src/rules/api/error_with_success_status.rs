@@ -82,6 +82,11 @@ fn error_body(value: &Value) -> Option<(String, Option<u16>)> {
 pub fn check(ctx: &Context) -> Vec<Finding> {
     let code = &ctx.project.code;
     let handlers = handler_functions(code);
+    let declared: std::collections::HashMap<usize, Option<u16>> = code
+        .routes
+        .iter()
+        .filter_map(|r| Some((r.function?, r.declared_status)))
+        .collect();
     let mut out = Vec::new();
     for ret in code
         .returns
@@ -97,11 +102,9 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
             Some(n) if !(200..300).contains(&n) => continue,
             Some(n) => n,
             None => {
-                let declared = code
-                    .routes
-                    .iter()
-                    .find(|r| r.function == ret.function)
-                    .and_then(|r| r.declared_status);
+                let declared = ret
+                    .function
+                    .and_then(|f| declared.get(&f).copied().flatten());
                 match declared {
                     Some(n) if !(200..300).contains(&n) => continue,
                     Some(n) => n,

@@ -24,12 +24,12 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
     let code = &ctx.project.code;
     let mut out = Vec::new();
     for call in &code.calls {
-        if in_test_code(code, &call.location) || is_dev_settings(call.location.path()) {
-            continue;
-        }
         let Some(debug) = call.keyword("debug").filter(|a| is_true(&a.value)) else {
             continue;
         };
+        if in_test_code(code, &call.location) || is_dev_settings(call.location.path()) {
+            continue;
+        }
         let what = match call.method() {
             "run" => "the server runs with `debug=True`: errors show stack traces to any client, and Flask's Werkzeug debugger lets it run code",
             "FastAPI" | "Starlette" | "Flask" => "the application is created with `debug=True`: errors show stack traces and local values to any client",

@@ -116,29 +116,25 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
                 .help("read it from the environment or a secret manager (`os.environ[\"JWT_SECRET\"]`), and rotate it: it is in the repository's history"),
         );
     };
+    // The cheap tests on the value come first: the exemptions read the file's line.
+    let skipped =
+        |location: &crate::finding::Location| in_test_code(code, location) || exempt(location);
     for a in &code.assignments {
         let Value::Str(value) = &a.value else {
             continue;
         };
-        if in_test_code(code, &a.location) || exempt(&a.location) {
-            continue;
-        }
-        if let Some(format) = known_format(value) {
-            report(
-                &a.value_location,
-                format!("{format} is written into the source"),
-            );
+        let message = if let Some(format) = known_format(value) {
+            format!("{format} is written into the source")
         } else if is_secret_name(&a.target) && !is_placeholder(value) {
-            report(
-                &a.value_location,
-                format!("`{}` is set to a literal secret", a.target),
-            );
+            format!("`{}` is set to a literal secret", a.target)
+        } else {
+            continue;
+        };
+        if !skipped(&a.location) {
+            report(&a.value_location, message);
         }
     }
     for call in &code.calls {
-        if in_test_code(code, &call.location) || exempt(&call.location) {
-            continue;
-        }
         for arg in &call.args {
             let Value::Str(value) = &arg.value else {
                 continue;
@@ -147,20 +143,19 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
                 .keyword
                 .as_deref()
                 .is_some_and(|k| is_secret_name(k) && !is_placeholder(value));
-            if let Some(format) = known_format(value) {
-                report(
-                    &arg.location,
-                    format!("{format} is written into the source"),
-                );
+            let message = if let Some(format) = known_format(value) {
+                format!("{format} is written into the source")
             } else if named {
-                report(
-                    &arg.location,
-                    format!(
-                        "`{}` is passed a literal secret in `{}`",
-                        arg.keyword.as_deref().unwrap_or(""),
-                        call.callee
-                    ),
-                );
+                format!(
+                    "`{}` is passed a literal secret in `{}`",
+                    arg.keyword.as_deref().unwrap_or(""),
+                    call.callee
+                )
+            } else {
+                continue;
+            };
+            if !skipped(&call.location) {
+                report(&arg.location, message);
             }
         }
     }
