@@ -294,3 +294,20 @@ fn alembic_revisions_replay_in_revision_order_not_file_order() {
         ["migrations/versions/z_create.py:8:119 db/fk-without-index warning"]
     );
 }
+
+#[test]
+fn a_before_request_hook_guarded_by_an_auth_decorator_protects_its_blueprint() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "api/__init__.py",
+        "from flask import Blueprint\nfrom .auth import auth\napi = Blueprint(\"api\", __name__, url_prefix=\"/api\")\n\n@api.before_request\n@auth.login_required\ndef before_request():\n    pass\n\n@api.route(\"/posts\", methods=[\"POST\"])\ndef new_post():\n    return {}, 201\n",
+    );
+    let o = archlint(&["routes", ".", "--format", "json"], dir.path());
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(json["routes"][0]["path"], "/api/posts");
+    assert_eq!(
+        json["routes"][0]["auth"][0]["name"], "before_request",
+        "{json}"
+    );
+}

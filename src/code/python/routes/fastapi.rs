@@ -1032,6 +1032,13 @@ pub(super) fn looks_like_guard(index: &Index, file: usize, def: Node, name: &str
     let Some(source) = index.source(file) else {
         return false;
     };
+    // `@auth.login_required` on the hook itself guards every request it runs before.
+    if decorators(source, def)
+        .iter()
+        .any(|(name, _)| looks_like_auth(name))
+    {
+        return true;
+    }
     body_calls(def).into_iter().any(|c| {
         let name = callee(source, c);
         let last = last_segment(&name).to_ascii_lowercase();
