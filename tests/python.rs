@@ -311,3 +311,31 @@ fn a_before_request_hook_guarded_by_an_auth_decorator_protects_its_blueprint() {
         "{json}"
     );
 }
+
+#[test]
+fn django_language_prefixes_and_as_view_login_required() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "site/urls.py",
+        "from django.conf.urls.i18n import i18n_patterns\nfrom django.urls import path\nfrom . import views\n\nurlpatterns = i18n_patterns(\n    path(\"dashboard/\", views.Dashboard.as_view(login_required=True)),\n    path(\"about/\", views.About.as_view()),\n)\n",
+    );
+    write(
+        dir.path(),
+        "site/views.py",
+        "from django.views.generic import TemplateView\n\nclass Dashboard(TemplateView):\n    template_name = \"d.html\"\n\nclass About(TemplateView):\n    template_name = \"a.html\"\n",
+    );
+    let o = archlint(&["routes", ".", "--format", "json"], dir.path());
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let routes = json["routes"].as_array().unwrap();
+    let dashboard = routes
+        .iter()
+        .find(|r| r["path"] == "/{language}/dashboard")
+        .unwrap_or_else(|| panic!("{json}"));
+    assert_eq!(dashboard["auth"][0]["name"], "as_view(login_required=...)");
+    let about = routes
+        .iter()
+        .find(|r| r["path"] == "/{language}/about")
+        .unwrap();
+    assert!(about["auth"].as_array().unwrap().is_empty());
+}

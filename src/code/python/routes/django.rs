@@ -1035,8 +1035,15 @@ impl<'a> Project<'a> {
                     return;
                 }
                 // `format_suffix_patterns(urlpatterns)`, `i18n_patterns(...)`.
+                let before = out.len();
                 for arg in CallArgs::of(source, node).positional {
                     self.entries(file, arg, out, depth + 1);
+                }
+                // `i18n_patterns` serves its patterns below a language prefix (`/en/...`).
+                if last(&callee) == "i18n_patterns" {
+                    for entry in out.iter_mut().skip(before) {
+                        entry.pattern = format!("<language>/{}", entry.pattern);
+                    }
                 }
             }
             _ => {}
@@ -1305,6 +1312,14 @@ impl<'a> Project<'a> {
                 class_ref = function
                     .field("object")
                     .map(|o| (o, args.positional.first().copied()));
+                // `as_view(login_required=True)` sets the class attribute a mixin checks.
+                for (name, value) in &args.keywords {
+                    let on = text(source, *value) != "False" && text(source, *value) != "None";
+                    if on && matches!(name.as_str(), "login_required" | "permission_required") {
+                        wrap.auth
+                            .push(self.evidence(file, format!("as_view({name}=...)"), *value));
+                    }
+                }
                 break;
             }
             let Some(first) = args.positional.first().copied() else {
