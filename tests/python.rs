@@ -209,7 +209,7 @@ fn sql_built_from_table_names_or_reviewed_lines_is_not_injection() {
     write(
         dir.path(),
         "repo.py",
-        "def f(cursor, user_id, limit):\n    cursor.execute(f\"SELECT id FROM {User.__tablename__} WHERE id = :id\")\n    cursor.execute(f\"SELECT id FROM users LIMIT {int(limit)}\")\n    cursor.execute(f\"SELECT id FROM users WHERE name = '{user_id}'\")  # noqa: S608\n    cursor.execute(f\"SELECT id FROM users WHERE id = {user_id}\")\n",
+        "def f(cursor, user_id, limit):\n    cursor.execute(f\"SELECT id FROM {User.__tablename__} WHERE id = :id\")\n    cursor.execute(f\"SELECT id FROM users LIMIT {int(limit)}\")\n    cursor.execute(f\"SELECT id FROM users WHERE name = '{user_id}'\")  # noqa: S608\n    cursor.execute(f\"SELECT id FROM users WHERE id = {user_id}\")\n    cursor.execute(\n        f\"SELECT id FROM users WHERE name = '{user_id}'\",  # noqa: S608\n    )\n",
     );
     assert_eq!(
         positions(&run(dir.path(), &["sec/sql-injection"])),
