@@ -339,3 +339,21 @@ fn django_language_prefixes_and_as_view_login_required() {
         .unwrap();
     assert!(about["auth"].as_array().unwrap().is_empty());
 }
+
+#[test]
+fn test_code_is_not_judged_for_tls_sql_and_injection() {
+    let dir = tempfile::tempdir().unwrap();
+    let code = "import ssl\n\ndef test_it(cursor, name):\n    ctx = ssl.create_default_context()\n    ctx.verify_mode = ssl.CERT_NONE\n    cursor.execute(\"DELETE FROM sessions\")\n    cursor.execute(f\"SELECT id FROM users WHERE name = '{name}'\")\n";
+    write(dir.path(), "tests/test_db.py", code);
+    assert!(run(dir.path(), &[]).findings.is_empty());
+    write(dir.path(), "app/db.py", code);
+    let found = positions(&run(dir.path(), &["sec", "db"]));
+    assert_eq!(
+        found,
+        [
+            "app/db.py:5:23 sec/insecure-transport warning",
+            "app/db.py:6:21 db/update-without-where error",
+            "app/db.py:7:20 sec/sql-injection error",
+        ]
+    );
+}

@@ -23,7 +23,8 @@ pub fn is_sql_sink(call: &Call) -> bool {
 }
 
 /// Migration scripts (Alembic `versions/`, Django `migrations/`): their SQL backfills
-/// and fixes are not application queries, and their model classes are snapshots.
+/// and fixes are not application queries, and their model classes are snapshots. Test
+/// code is left out of the queries too: it wipes and fills tables on purpose.
 pub fn is_migration_path(path: &str) -> bool {
     path.split('/')
         .any(|d| d == "migrations" || d == "versions" || d == "revisions" || d == "alembic")
@@ -31,11 +32,11 @@ pub fn is_migration_path(path: &str) -> bool {
 
 pub fn queries(code: &CodeModel, dialect: SqlDialect) -> Vec<QueryFact> {
     let mut out = Vec::new();
-    for call in code
-        .calls
-        .iter()
-        .filter(|c| is_sql_sink(c) && !is_migration_path(c.location.path()))
-    {
+    for call in code.calls.iter().filter(|c| {
+        is_sql_sink(c)
+            && !is_migration_path(c.location.path())
+            && !code.file(c.location.path()).is_some_and(|f| f.is_test)
+    }) {
         let Some(arg) = call.positional(0) else {
             continue;
         };

@@ -76,6 +76,7 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
     for call in code.calls.iter().filter(|c| {
         is_sql_sink(c)
             && !crate::code::embedded_sql::is_migration_path(c.location.path())
+            && !crate::rules::code::in_test_code(code, &c.location)
             && !reviewed(c)
     }) {
         let Some(arg) = call.positional(0) else {
