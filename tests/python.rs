@@ -357,3 +357,24 @@ fn test_code_is_not_judged_for_tls_sql_and_injection() {
         ]
     );
 }
+
+#[test]
+fn routes_in_modules_that_import_only_the_blueprint_are_found() {
+    // A common Flask layout: the package makes the blueprint, a module that never
+    // imports flask adds the routes.
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "app/api/__init__.py",
+        "from flask import Blueprint\n\nbp = Blueprint(\"api\", __name__)\n\nfrom app.api import tokens\n",
+    );
+    write(
+        dir.path(),
+        "app/api/tokens.py",
+        "from app.api import bp\n\n\n@bp.route(\"/tokens\", methods=[\"POST\"])\ndef get_token():\n    return {}\n",
+    );
+    write(dir.path(), "app/util.py", "def helper():\n    return 1\n");
+    let o = archlint(&["routes", "."], dir.path());
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("POST    /tokens"), "{text}");
+}

@@ -57,31 +57,33 @@ pub fn is_test_path(path: &str) -> bool {
 }
 
 pub fn load(files: &[SharedSource]) -> CodeFacts {
-    let per_file: Vec<(SharedSource, Option<Tree>, facts::FileFacts)> = files
+    type Read = (Option<Tree>, Option<Finding>);
+    let per_file: Vec<(SharedSource, Option<Read>, facts::FileFacts)> = files
         .par_iter()
         .map(|source| {
-            let tree = parse(&source.text);
-            let facts = match &tree {
-                Some(tree) => facts::extract(source, tree),
-                None => facts::FileFacts::default(),
+            let Some(tree) = parse(&source.text) else {
+                return (source.clone(), None, facts::FileFacts::default());
             };
-            (source.clone(), tree, facts)
+            let facts = facts::extract(source, &tree);
+            let syntax_error = syntax::first_error(source, &tree);
+            // Trees are the bulk of the memory: only the files route resolution reads
+            // keep theirs past this point.
+            let kept = may_declare_routes(&source.path, &facts).then_some(tree);
+            (source.clone(), Some((kept, syntax_error)), facts)
         })
         .collect();
 
     let mut out = CodeFacts::default();
     let mut parsed = Vec::new();
-    for (source, tree, file_facts) in per_file {
-        let Some(tree) = tree else {
+    for (source, parsed_file, file_facts) in per_file {
+        let Some((tree, syntax_error)) = parsed_file else {
             out.problems.push(crate::spec::parse_error(
                 Location::new(&source, Span::default()),
                 "tree-sitter could not parse this file; it was skipped",
             ));
             continue;
         };
-        if let Some(error) = syntax::first_error(&source, &tree) {
-            out.problems.push(error);
-        }
+        out.problems.extend(syntax_error);
         let model = &mut out.model;
         let offset = model.functions.len();
         model
@@ -123,16 +125,101 @@ pub fn load(files: &[SharedSource]) -> CodeFacts {
                     span: s.covers,
                 },
             }));
-        parsed.push(ParsedFile {
-            source,
-            tree,
-            first_function: offset,
-        });
+        if let Some(tree) = tree {
+            parsed.push(ParsedFile {
+                source,
+                tree,
+                first_function: offset,
+            });
+        }
     }
     let routes = routes::extract(&parsed, &out.model);
     out.model.routes = routes;
     out
 }
+
+/// Modules of the web frameworks (and their extensions) whose importers may declare
+/// routes, routers, guards or limits.
+const WEB_MODULES: &[&str] = &[
+    "fastapi",
+    "starlette",
+    "flask",
+    "django",
+    "rest_framework",
+    "slowapi",
+    "apiflask",
+    "flask_restful",
+    "flask_smorest",
+    "quart",
+];
+
+/// Whether route resolution needs this file: it imports a web framework, or it is a
+/// Django settings or URL conf module (which need not import anything).
+fn may_declare_routes(path: &str, facts: &facts::FileFacts) -> bool {
+    let file = path.rsplit('/').next().unwrap_or(path);
+    let imports_web = facts.imports.iter().any(|i| {
+        let root = i
+            .module
+            .trim_start_matches('.')
+            .split('.')
+            .next()
+            .unwrap_or("");
+        WEB_MODULES.contains(&root) || root.starts_with("flask_")
+    });
+    let django_conf = file == "urls.py"
+        || file.starts_with("settings")
+        || path.split('/').any(|d| d == "settings")
+        || facts.assignments.iter().any(|a| {
+            a.function.is_none()
+                && matches!(
+                    a.target.as_str(),
+                    "urlpatterns" | "ROOT_URLCONF" | "REST_FRAMEWORK"
+                )
+        });
+    // Blueprints and routers are often imported from the app package, not the
+    // framework: `from app.api import bp` then `@bp.route(...)`.
+    let declares = facts.functions.iter().any(|f| {
+        f.decorators.iter().any(|d| {
+            let last = d.rsplit('.').next().unwrap_or(d);
+            d.contains('.') && ROUTE_DECORATORS.contains(&last)
+        })
+    }) || facts.calls.iter().any(|c| {
+        let last = c.callee.rsplit('.').next().unwrap_or(&c.callee);
+        ROUTE_CALLS.contains(&last) || last.ends_with("Router") || last.ends_with("Blueprint")
+    });
+    imports_web || django_conf || declares
+}
+
+/// Decorator names (the last segment of `@x.route`) that declare routes.
+const ROUTE_DECORATORS: &[&str] = &[
+    "route",
+    "get",
+    "post",
+    "put",
+    "patch",
+    "delete",
+    "head",
+    "options",
+    "api_route",
+    "websocket",
+    "before_request",
+    "before_app_request",
+    "middleware",
+];
+
+/// Calls that mount or declare routes.
+const ROUTE_CALLS: &[&str] = &[
+    "include_router",
+    "register_blueprint",
+    "add_url_rule",
+    "add_api_route",
+    "add_route",
+    "mount",
+    "register",
+    "as_view",
+    "path",
+    "re_path",
+];
 
 /// A problem found while reading, reported like a parse error.
 pub fn problem(source: &SharedSource, span: Span, message: impl Into<String>) -> Finding {
