@@ -1,6 +1,11 @@
-//! Judgements several rules share, so that they agree with each other.
+//! Judgements several rules share, so that they agree with each other: about API
+//! paths and parameters, and about code (request handlers, test code, what a call does).
+
+use std::collections::HashSet;
 
 use crate::config::{ApiStyle, Policy};
+use crate::finding::Location;
+use crate::model::code::{Call, CodeModel, Value};
 use crate::model::path::{
     ends_with_action, is_param, is_verb_noun_segment, is_version_segment, normalise_param_name,
     segments,
@@ -73,4 +78,84 @@ pub fn spec_document(endpoint: &Endpoint) -> usize {
     match endpoint.origin {
         crate::model::Origin::Spec { document } => document,
     }
+}
+
+/// Indices of the functions that handle requests (route handlers).
+pub fn handler_functions(code: &CodeModel) -> HashSet<usize> {
+    code.routes.iter().filter_map(|r| r.function).collect()
+}
+
+/// Test code: secrets, prints and sleeps there are not findings.
+pub fn in_test_code(code: &CodeModel, location: &Location) -> bool {
+    code.file(location.path()).is_some_and(|f| f.is_test)
+}
+
+/// The call runs inside a request handler.
+pub fn in_handler(handlers: &HashSet<usize>, call: &Call) -> bool {
+    call.function.is_some_and(|f| handlers.contains(&f))
+}
+
+/// The call runs inside an `async def`.
+pub fn in_async_function(code: &CodeModel, call: &Call) -> bool {
+    code.function(call.function).is_some_and(|f| f.is_async)
+}
+
+/// Text that reads like SQL: a statement keyword followed by what it needs.
+pub fn looks_like_sql(text: &str) -> bool {
+    let upper = text.to_ascii_uppercase();
+    let has = |w: &str| {
+        upper
+            .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+            .any(|t| t == w)
+    };
+    (has("SELECT") && has("FROM"))
+        || (has("INSERT") && has("INTO"))
+        || (has("UPDATE") && has("SET"))
+        || (has("DELETE") && has("FROM"))
+        || has("WHERE")
+}
+
+/// `requests.get(...)` and friends: the module-level functions of `requests`.
+pub fn is_requests_call(call: &Call) -> bool {
+    matches!(
+        call.callee.as_str(),
+        "requests.get"
+            | "requests.post"
+            | "requests.put"
+            | "requests.patch"
+            | "requests.delete"
+            | "requests.head"
+            | "requests.options"
+            | "requests.request"
+    )
+}
+
+pub fn is_false(value: &Value) -> bool {
+    matches!(value, Value::Bool(false))
+}
+
+pub fn is_true(value: &Value) -> bool {
+    matches!(value, Value::Bool(true))
+}
+
+/// Files only developers, CI, examples or seed scripts load: `settings/local.py`,
+/// `settings_ci.py`, `config_dev.py`, `fake_data.py`. Debug flags and literal secrets
+/// there are not what ships.
+pub fn is_developer_only_file(path: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "dev",
+        "local",
+        "development",
+        "test",
+        "testing",
+        "debug",
+        "ci",
+        "example",
+        "sample",
+        "fake",
+        "seed",
+    ];
+    let file = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    let stem = file.trim_end_matches(".py");
+    stem.split(['_', '-']).any(|part| WORDS.contains(&part))
 }

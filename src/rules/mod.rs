@@ -1,7 +1,6 @@
 //! Rules: one module each, reading the models and returning findings.
 
 pub mod api;
-pub mod code;
 pub mod common;
 pub mod db;
 pub mod ops;

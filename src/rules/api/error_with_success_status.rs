@@ -3,7 +3,7 @@
 
 use crate::finding::Finding;
 use crate::model::code::{Arg, Value};
-use crate::rules::code::handler_functions;
+use crate::rules::common::handler_functions;
 use crate::rules::Context;
 
 const ID: &str = "api/error-with-success-status";

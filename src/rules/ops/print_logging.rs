@@ -1,7 +1,7 @@
 //! ops/print-logging: `print` in request handlers instead of a logger.
 
 use crate::finding::Finding;
-use crate::rules::code::{handler_functions, in_handler};
+use crate::rules::common::{handler_functions, in_handler};
 use crate::rules::Context;
 
 const ID: &str = "ops/print-logging";

@@ -2,7 +2,7 @@
 
 use crate::finding::Finding;
 use crate::model::code::Call;
-use crate::rules::code::{in_async_function, in_test_code, is_requests_call};
+use crate::rules::common::{in_async_function, in_test_code, is_requests_call};
 use crate::rules::Context;
 
 const ID: &str = "perf/blocking-in-async";

@@ -1,7 +1,7 @@
 //! perf/connection-per-request: a connection, pool or client built for each request.
 
 use crate::finding::Finding;
-use crate::rules::code::{handler_functions, in_handler};
+use crate::rules::common::{handler_functions, in_handler};
 use crate::rules::Context;
 
 const ID: &str = "perf/connection-per-request";

@@ -1,7 +1,7 @@
 //! perf/missing-timeout: an outbound HTTP call that can wait forever.
 
 use crate::finding::Finding;
-use crate::rules::code::{in_test_code, is_requests_call};
+use crate::rules::common::{in_test_code, is_requests_call};
 use crate::rules::Context;
 
 const ID: &str = "perf/missing-timeout";

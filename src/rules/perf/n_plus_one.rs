@@ -1,7 +1,7 @@
 //! perf/n-plus-one: a query per row of another query.
 
 use crate::finding::Finding;
-use crate::rules::code::in_test_code;
+use crate::rules::common::in_test_code;
 use crate::rules::Context;
 
 const ID: &str = "perf/n-plus-one";

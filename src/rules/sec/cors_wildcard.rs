@@ -2,7 +2,7 @@
 
 use crate::finding::Finding;
 use crate::model::code::Value;
-use crate::rules::code::{in_test_code, is_true};
+use crate::rules::common::{in_test_code, is_true};
 use crate::rules::Context;
 
 const ID: &str = "sec/cors-wildcard";

@@ -2,18 +2,10 @@
 
 use crate::finding::Finding;
 use crate::model::code::Value;
-use crate::rules::code::{in_test_code, is_true};
+use crate::rules::common::{in_test_code, is_developer_only_file, is_true};
 use crate::rules::Context;
 
 const ID: &str = "sec/debug-enabled";
-
-/// Settings files that only a developer's machine loads.
-fn is_dev_settings(path: &str) -> bool {
-    let file = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
-    ["dev", "local", "development", "test", "testing", "debug"]
-        .iter()
-        .any(|w| file.starts_with(w) || file.contains(&format!("_{w}")))
-}
 
 fn is_settings_file(path: &str) -> bool {
     let file = path.rsplit('/').next().unwrap_or(path);
@@ -27,7 +19,7 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
         let Some(debug) = call.keyword("debug").filter(|a| is_true(&a.value)) else {
             continue;
         };
-        if in_test_code(code, &call.location) || is_dev_settings(call.location.path()) {
+        if in_test_code(code, &call.location) || is_developer_only_file(call.location.path()) {
             continue;
         }
         let what = match call.method() {
@@ -50,7 +42,7 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
         if !matches!(a.value, Value::Bool(true)) || a.function.is_some() {
             continue;
         }
-        if in_test_code(code, &a.location) || is_dev_settings(path) {
+        if in_test_code(code, &a.location) || is_developer_only_file(path) {
             continue;
         }
         if last == "DEBUG" && !is_settings_file(path) && !a.target.contains("config") {

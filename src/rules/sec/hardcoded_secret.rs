@@ -2,7 +2,7 @@
 
 use crate::finding::Finding;
 use crate::model::code::Value;
-use crate::rules::code::in_test_code;
+use crate::rules::common::{in_test_code, is_developer_only_file};
 use crate::rules::Context;
 
 const ID: &str = "sec/hardcoded-secret";
@@ -85,25 +85,8 @@ fn known_format(value: &str) -> Option<&'static str> {
 /// Files that only developers, CI or seed scripts load, and lines the author has
 /// already reviewed (`# noqa: S105`, `# nosec`).
 fn exempt(location: &crate::finding::Location) -> bool {
-    let path = location.path();
-    let file = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
-    let stem = file.trim_end_matches(".py");
-    let dev = [
-        "dev",
-        "local",
-        "development",
-        "test",
-        "testing",
-        "ci",
-        "example",
-        "sample",
-        "fake",
-        "seed",
-    ]
-    .iter()
-    .any(|w| stem == *w || stem.starts_with(&format!("{w}_")) || stem.ends_with(&format!("_{w}")));
     let line = location.file.line_text(location.span.start);
-    dev || line.contains("noqa: S10") || line.contains("nosec")
+    is_developer_only_file(location.path()) || line.contains("noqa: S10") || line.contains("nosec")
 }
 
 pub fn check(ctx: &Context) -> Vec<Finding> {

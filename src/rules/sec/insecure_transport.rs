@@ -70,7 +70,7 @@ fn check_spec(ctx: &Context) -> Vec<Finding> {
 /// context that accepts any certificate.
 fn check_code(ctx: &Context) -> Vec<Finding> {
     use crate::model::code::Value;
-    use crate::rules::code::{in_test_code, is_false};
+    use crate::rules::common::{in_test_code, is_false};
     let code = &ctx.project.code;
     let mut out = Vec::new();
     let report = |location: &crate::finding::Location, what: String| {

@@ -40,12 +40,12 @@ const ID: &str = "sec/mass-assignment";
 
 pub fn check(ctx: &Context) -> Vec<Finding> {
     let code = &ctx.project.code;
-    let handlers = crate::rules::code::handler_functions(code);
+    let handlers = crate::rules::common::handler_functions(code);
     let mut out = Vec::new();
     let writes = code
         .calls
         .iter()
-        .filter(|c| is_model_write(&c.callee) && crate::rules::code::in_handler(&handlers, c));
+        .filter(|c| is_model_write(&c.callee) && crate::rules::common::in_handler(&handlers, c));
     for call in writes {
         // What the handler received: one of its parameters (the request model), or
         // `request` itself.

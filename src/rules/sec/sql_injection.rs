@@ -3,7 +3,7 @@
 use crate::code::embedded_sql::is_sql_sink;
 use crate::finding::Finding;
 use crate::model::code::{Call, CodeModel, Value};
-use crate::rules::code::looks_like_sql;
+use crate::rules::common::looks_like_sql;
 use crate::rules::Context;
 
 const ID: &str = "sec/sql-injection";
@@ -76,7 +76,7 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
     for call in code.calls.iter().filter(|c| {
         is_sql_sink(c)
             && !crate::code::embedded_sql::is_migration_path(c.location.path())
-            && !crate::rules::code::in_test_code(code, &c.location)
+            && !crate::rules::common::in_test_code(code, &c.location)
             && !reviewed(c)
     }) {
         let Some(arg) = call.positional(0) else {

@@ -62,7 +62,7 @@ fn check_spec(ctx: &Context) -> Vec<Finding> {
 /// JWTs decoded without checking their signature.
 fn check_code(ctx: &Context) -> Vec<Finding> {
     use crate::model::code::Value;
-    use crate::rules::code::{in_test_code, is_false};
+    use crate::rules::common::{in_test_code, is_false};
     let code = &ctx.project.code;
     let mut out = Vec::new();
     for call in code
