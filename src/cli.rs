@@ -67,6 +67,9 @@ enum Command {
         path: PathBuf,
         #[arg(long, value_enum, default_value_t = ListFormat::Human)]
         format: ListFormat,
+        /// Configuration file (default: archlint.toml in the folder).
+        #[arg(long)]
+        config: Option<PathBuf>,
     },
     /// Print the database schema replayed from the SQL migrations.
     Schema {
@@ -184,7 +187,11 @@ pub fn run() -> i32 {
             force,
             stdout,
         }) => init(&path, force, stdout),
-        Some(Command::Routes { path, format }) => routes(&path, format),
+        Some(Command::Routes {
+            path,
+            format,
+            config,
+        }) => routes(&path, format, config),
         Some(Command::Schema {
             path,
             format,
@@ -267,9 +274,9 @@ fn absolutize(cwd: &Path, p: &Path) -> PathBuf {
     }
 }
 
-fn load_settings(args: &CheckArgs, paths: &[PathBuf]) -> Result<Settings, String> {
-    let explicit = args.config.clone();
-    let candidate = explicit.clone().or_else(|| {
+/// The `--config` file, else `archlint.toml` in the first folder given.
+fn load_settings(explicit: Option<PathBuf>, paths: &[PathBuf]) -> Result<Settings, String> {
+    let candidate = explicit.or_else(|| {
         let dir = paths
             .first()
             .filter(|p| p.is_dir())
@@ -299,7 +306,7 @@ fn check(args: CheckArgs) -> i32 {
         eprintln!("error: {e}");
         return EXIT_USAGE;
     }
-    let settings = match load_settings(&args, &paths) {
+    let settings = match load_settings(args.config.clone(), &paths) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("{e}");
@@ -466,19 +473,32 @@ fn github_blob_base() -> Option<String> {
     ))
 }
 
-fn routes(path: &Path, format: ListFormat) -> i32 {
+/// Reads one repository folder into the project model, for the commands that print a
+/// model rather than findings.
+fn load_folder(path: &Path, config: Option<PathBuf>) -> Result<crate::model::Project, i32> {
     if !path.is_dir() {
         eprintln!("error: `{}` is not a folder", path.display());
-        return EXIT_USAGE;
+        return Err(EXIT_USAGE);
     }
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let root = absolutize(&cwd, path);
+    let settings = load_settings(config, std::slice::from_ref(&root)).map_err(|e| {
+        eprintln!("{e}");
+        EXIT_USAGE
+    })?;
     let options = CheckOptions {
         root: root.clone(),
         paths: vec![root],
         ..Default::default()
     };
-    let project = engine::load_project(&options, &Settings::defaults());
+    Ok(engine::load_project(&options, &settings))
+}
+
+fn routes(path: &Path, format: ListFormat, config: Option<PathBuf>) -> i32 {
+    let project = match load_folder(path, config) {
+        Ok(project) => project,
+        Err(code) => return code,
+    };
     let text = match format {
         ListFormat::Human => report::routes::render_text(&project.code.routes),
         ListFormat::Json => report::routes::render_json(&project.code.routes),
@@ -488,32 +508,10 @@ fn routes(path: &Path, format: ListFormat) -> i32 {
 }
 
 fn schema(path: &Path, format: ListFormat, config: Option<PathBuf>) -> i32 {
-    if !path.is_dir() {
-        eprintln!("error: `{}` is not a folder", path.display());
-        return EXIT_USAGE;
-    }
-    let candidate = config.or_else(|| {
-        let found = path.join(config::FILE_NAME);
-        found.is_file().then_some(found)
-    });
-    let settings = match candidate {
-        Some(file) => match Settings::load(&file) {
-            Ok(s) => s,
-            Err(e) => {
-                eprintln!("{}", e.render());
-                return EXIT_USAGE;
-            }
-        },
-        None => Settings::defaults(),
+    let project = match load_folder(path, config) {
+        Ok(project) => project,
+        Err(code) => return code,
     };
-    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    let root = absolutize(&cwd, path);
-    let options = CheckOptions {
-        root: root.clone(),
-        paths: vec![root],
-        ..Default::default()
-    };
-    let project = engine::load_project(&options, &settings);
     let text = match format {
         ListFormat::Human => report::schema::render_text(&project.sql.schema),
         ListFormat::Json => report::schema::render_json(&project.sql.schema),
@@ -542,6 +540,7 @@ fn init(path: &Path, force: bool, to_stdout: bool) -> i32 {
         paths: vec![root],
         ..Default::default()
     };
+    // The defaults, not an existing file: init describes what the repository does.
     let project = engine::load_project(&options, &Settings::defaults());
     let text = crate::init::render(&crate::init::infer(&project));
     if to_stdout {

@@ -27,9 +27,7 @@ pub fn render(findings: &[Reported]) -> String {
     let mut out = String::new();
     for r in findings {
         let f = &r.finding;
-        let file = &f.location.file;
-        let start = file.line_col(f.location.span.start);
-        let end = file.line_col(f.location.span.end.max(f.location.span.start));
+        let (start, end) = super::range(&f.location);
         let mut message = f.message.clone();
         if let Some(help) = &f.help {
             message.push_str("\n\nHelp: ");

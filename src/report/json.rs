@@ -3,8 +3,8 @@
 
 use serde::Serialize;
 
-use super::Counts;
-use crate::finding::{Location, Reported};
+use super::{range, Counts};
+use crate::finding::Reported;
 use crate::registry;
 use crate::source::LineCol;
 
@@ -54,14 +54,6 @@ struct JsonRelated<'a> {
     path: &'a str,
     start: LineCol,
     end: LineCol,
-}
-
-fn range(location: &Location) -> (LineCol, LineCol) {
-    let file = &location.file;
-    (
-        file.line_col(location.span.start),
-        file.line_col(location.span.end),
-    )
 }
 
 pub fn render(findings: &[Reported], outcome: &crate::engine::Outcome) -> String {

@@ -8,7 +8,8 @@ pub mod routes;
 pub mod sarif;
 pub mod schema;
 
-use crate::finding::{Level, Reported};
+use crate::finding::{Level, Location, Reported};
+use crate::source::LineCol;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Counts {
@@ -29,6 +30,16 @@ impl Counts {
         }
         c
     }
+}
+
+/// A location's start and end as 1-based lines and character columns; an empty span
+/// ends where it starts.
+pub fn range(location: &Location) -> (LineCol, LineCol) {
+    let file = &location.file;
+    (
+        file.line_col(location.span.start),
+        file.line_col(location.span.end.max(location.span.start)),
+    )
 }
 
 pub fn plural(n: usize, word: &str) -> String {

@@ -138,9 +138,7 @@ fn display_name(id: &str) -> String {
 }
 
 fn region(location: &Location) -> Value {
-    let file = &location.file;
-    let start = file.line_col(location.span.start);
-    let end = file.line_col(location.span.end.max(location.span.start));
+    let (start, end) = super::range(location);
     json!({
         "startLine": start.line,
         "startColumn": start.column,
