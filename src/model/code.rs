@@ -52,6 +52,14 @@ pub enum Value {
 }
 
 impl Value {
+    pub fn is_true(&self) -> bool {
+        matches!(self, Value::Bool(true))
+    }
+
+    pub fn is_false(&self) -> bool {
+        matches!(self, Value::Bool(false))
+    }
+
     pub fn as_str(&self) -> Option<&str> {
         match self {
             Value::Str(s) => Some(s),
@@ -67,6 +75,16 @@ pub struct Arg {
     pub keyword: Option<String>,
     pub value: Value,
     pub location: Location,
+}
+
+/// The last segment of a dotted name: `Column` for `sa.Column`.
+pub fn last_segment(dotted: &str) -> &str {
+    dotted.rsplit('.').next().unwrap_or(dotted)
+}
+
+/// The keyword argument `name` among a call's arguments.
+pub fn keyword_arg<'a>(args: &'a [Arg], name: &str) -> Option<&'a Arg> {
+    args.iter().find(|a| a.keyword.as_deref() == Some(name))
 }
 
 #[derive(Debug, Clone)]
@@ -86,9 +104,7 @@ pub struct Call {
 
 impl Call {
     pub fn keyword(&self, name: &str) -> Option<&Arg> {
-        self.args
-            .iter()
-            .find(|a| a.keyword.as_deref() == Some(name))
+        keyword_arg(&self.args, name)
     }
 
     pub fn positional(&self, index: usize) -> Option<&Arg> {
@@ -97,7 +113,7 @@ impl Call {
 
     /// The last segment of the callee: `execute` for `cursor.execute`.
     pub fn method(&self) -> &str {
-        self.callee.rsplit('.').next().unwrap_or(&self.callee)
+        last_segment(&self.callee)
     }
 }
 

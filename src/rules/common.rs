@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use crate::config::{ApiStyle, Policy};
 use crate::finding::Location;
-use crate::model::code::{Call, CodeModel, Value};
+use crate::model::code::{Call, CodeModel};
 use crate::model::path::{
     ends_with_action, is_param, is_verb_noun_segment, is_version_segment, normalise_param_name,
     segments,
@@ -128,14 +128,6 @@ pub fn is_requests_call(call: &Call) -> bool {
             | "requests.options"
             | "requests.request"
     )
-}
-
-pub fn is_false(value: &Value) -> bool {
-    matches!(value, Value::Bool(false))
-}
-
-pub fn is_true(value: &Value) -> bool {
-    matches!(value, Value::Bool(true))
 }
 
 /// Files only developers, CI, examples or seed scripts load: `settings/local.py`,

@@ -5,7 +5,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::model::code::{Arg, Call, CodeModel, Value};
+use super::orm::{column_type, flag};
+use crate::model::code::{keyword_arg, last_segment, Arg, Call, CodeModel, Value};
 use crate::model::schema::SchemaHistory;
 use crate::source::{SharedSource, Span};
 use crate::sql::ddl::{Action, ColumnSpec, FkSpec, IndexSpec, KeySpec, Op, TableDef, TableName};
@@ -19,15 +20,11 @@ struct Revision {
     upgrade: Option<usize>,
 }
 
-fn last(callee: &str) -> &str {
-    callee.rsplit('.').next().unwrap_or(callee)
-}
-
 fn string(value: &Value) -> Option<String> {
     match value {
         Value::Str(s) => Some(s.clone()),
         // `op.f("ix_users_email")`: a name used as given by the naming convention.
-        Value::Call { callee, args } if last(callee) == "f" => {
+        Value::Call { callee, args } if last_segment(callee) == "f" => {
             args.first().and_then(|a| string(&a.value))
         }
         _ => None,
@@ -43,17 +40,11 @@ fn strings(value: &Value) -> Vec<String> {
 }
 
 fn keyword<'a>(args: &'a [Arg], name: &str) -> Option<&'a Value> {
-    args.iter()
-        .find(|a| a.keyword.as_deref() == Some(name))
-        .map(|a| &a.value)
+    keyword_arg(args, name).map(|a| &a.value)
 }
 
 fn positional(args: &[Arg]) -> Vec<&Arg> {
     args.iter().filter(|a| a.keyword.is_none()).collect()
-}
-
-fn truthy(value: Option<&Value>) -> bool {
-    matches!(value, Some(Value::Bool(true)))
 }
 
 fn span(arg: &Arg) -> Span {
@@ -80,7 +71,7 @@ impl Translator {
         let Value::Call { callee, args } = &arg.value else {
             return;
         };
-        if last(callee) != "Column" {
+        if last_segment(callee) != "Column" {
             return self.constraint(arg, def);
         }
         let plain = positional(args);
@@ -88,18 +79,8 @@ impl Translator {
             return;
         };
         let folded = self.fold(&name);
-        let data_type = plain
-            .iter()
-            .skip(1)
-            .find_map(|a| match &a.value {
-                Value::Name(n) => Some(last(n).to_ascii_uppercase()),
-                Value::Call { callee, .. } if last(callee) != "ForeignKey" => {
-                    Some(last(callee).to_ascii_uppercase())
-                }
-                _ => None,
-            })
-            .unwrap_or_default();
-        let primary = truthy(keyword(args, "primary_key"));
+        let data_type = column_type(args);
+        let primary = flag(args, "primary_key");
         let not_null = matches!(keyword(args, "nullable"), Some(Value::Bool(false)));
         let has_default = keyword(args, "server_default").is_some();
         def.columns.push(ColumnSpec {
@@ -123,20 +104,20 @@ impl Translator {
                 }
             }
         }
-        if truthy(keyword(args, "unique")) {
+        if flag(args, "unique") {
             def.uniques.push(KeySpec {
                 name: None,
                 columns: vec![folded.clone()],
                 span: span(arg),
             });
         }
-        if truthy(keyword(args, "index")) {
+        if flag(args, "index") {
             def.indexes
                 .push(self.index(None, vec![folded.clone()], false, span(arg)));
         }
         for fk in plain.iter().skip(1) {
             if let Value::Call { callee, args } = &fk.value {
-                if last(callee) == "ForeignKey" {
+                if last_segment(callee) == "ForeignKey" {
                     if let Some(target) = args.first().and_then(|a| string(&a.value)) {
                         def.foreign_keys.push(self.fk(
                             None,
@@ -192,7 +173,7 @@ impl Translator {
         };
         let plain = positional(args);
         let name = keyword(args, "name").and_then(string);
-        match last(callee) {
+        match last_segment(callee) {
             "PrimaryKeyConstraint" => {
                 def.primary_key = Some(KeySpec {
                     name,
@@ -243,7 +224,7 @@ impl Translator {
         let plain = positional(args);
         let text = |i: usize| plain.get(i).and_then(|a| string(&a.value));
         let at = call.location.span;
-        match last(&call.callee) {
+        match last_segment(&call.callee) {
             "create_table" => {
                 let Some(name) = text(0) else {
                     return Vec::new();
@@ -270,19 +251,15 @@ impl Translator {
                     .iter()
                     .map(|c| self.fold(c))
                     .collect();
-                let mut index = self.index(
-                    Some(self.fold(&name)),
-                    columns,
-                    truthy(keyword(args, "unique")),
-                    at,
-                );
-                index.concurrently = truthy(keyword(args, "postgresql_concurrently"));
+                let mut index =
+                    self.index(Some(self.fold(&name)), columns, flag(args, "unique"), at);
+                index.concurrently = flag(args, "postgresql_concurrently");
                 index.partial = keyword(args, "postgresql_where").is_some();
                 index.special = keyword(args, "postgresql_using").is_some();
                 vec![Op::CreateIndex {
                     table: self.table(&table),
                     index,
-                    if_not_exists: truthy(keyword(args, "if_not_exists")),
+                    if_not_exists: flag(args, "if_not_exists"),
                 }]
             }
             "drop_index" => match text(0) {
@@ -365,7 +342,7 @@ impl Translator {
                         .collect(),
                     span: at,
                 };
-                let action = if last(&call.callee) == "create_primary_key" {
+                let action = if last_segment(&call.callee) == "create_primary_key" {
                     Action::AddPrimaryKey(key)
                 } else {
                     Action::AddUnique(key)
@@ -385,8 +362,8 @@ impl Translator {
                 let mut ops = Vec::new();
                 if let Some(type_) = keyword(args, "type_") {
                     let data_type = match type_ {
-                        Value::Name(n) => last(n).to_ascii_uppercase(),
-                        Value::Call { callee, .. } => last(callee).to_ascii_uppercase(),
+                        Value::Name(n) => last_segment(n).to_ascii_uppercase(),
+                        Value::Call { callee, .. } => last_segment(callee).to_ascii_uppercase(),
                         _ => String::new(),
                     };
                     ops.push(Op::Alter {

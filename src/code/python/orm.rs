@@ -7,33 +7,26 @@
 use std::collections::BTreeMap;
 
 use crate::finding::Location;
-use crate::model::code::{Arg, Assignment, CodeModel, Value};
+use crate::model::code::{keyword_arg, last_segment, Arg, Assignment, CodeModel, Value};
 use crate::model::schema::{Column, ForeignKeyFact, IndexFact, KeyFact, SchemaHistory, Table};
 use crate::sql::SqlDialect;
 
 /// The history's name in reports and `archlint schema`.
 pub const MODELS_HISTORY: &str = "(SQLAlchemy models)";
 
-fn last(callee: &str) -> &str {
-    callee.rsplit('.').next().unwrap_or(callee)
-}
-
 fn is_column_call(callee: &str) -> bool {
-    matches!(last(callee), "Column" | "mapped_column" | "Field")
+    matches!(last_segment(callee), "Column" | "mapped_column" | "Field")
 }
 
-fn truthy(arg: Option<&Arg>) -> bool {
-    arg.is_some_and(|a| matches!(a.value, Value::Bool(true)))
-}
-
-fn keyword<'a>(args: &'a [Arg], name: &str) -> Option<&'a Arg> {
-    args.iter().find(|a| a.keyword.as_deref() == Some(name))
+/// A keyword argument set to `True`: `primary_key=True`, `index=True`.
+pub(super) fn flag(args: &[Arg], name: &str) -> bool {
+    keyword_arg(args, name).is_some_and(|a| a.value.is_true())
 }
 
 /// `ForeignKey("users.id")` among a column's arguments, or SQLModel's
 /// `Field(foreign_key="users.id")`: the target and where it is written.
 fn foreign_key(args: &[Arg]) -> Option<(String, &Location)> {
-    if let Some(arg) = keyword(args, "foreign_key") {
+    if let Some(arg) = keyword_arg(args, "foreign_key") {
         if let Value::Str(target) = &arg.value {
             return Some((target.clone(), &arg.location));
         }
@@ -42,7 +35,7 @@ fn foreign_key(args: &[Arg]) -> Option<(String, &Location)> {
         Value::Call {
             callee,
             args: inner,
-        } if last(callee) == "ForeignKey" => {
+        } if last_segment(callee) == "ForeignKey" => {
             match inner.first().map(|i| &i.value) {
                 Some(Value::Str(target)) => Some((target.clone(), &a.location)),
                 // `ForeignKey(User.id)`: the class attribute names the column.
@@ -54,14 +47,15 @@ fn foreign_key(args: &[Arg]) -> Option<(String, &Location)> {
     })
 }
 
-/// The SQL type named by a column's type argument (`Integer`, `sa.Float()`).
-fn type_of(args: &[Arg]) -> String {
+/// The SQL type named by a column's type argument (`Integer`, `sa.Float()`), shared
+/// with Alembic's `sa.Column`.
+pub(super) fn column_type(args: &[Arg]) -> String {
     args.iter()
         .filter(|a| a.keyword.is_none())
         .find_map(|a| match &a.value {
-            Value::Name(name) => Some(last(name).to_ascii_uppercase()),
-            Value::Call { callee, .. } if last(callee) != "ForeignKey" => {
-                Some(last(callee).to_ascii_uppercase())
+            Value::Name(name) => Some(last_segment(name).to_ascii_uppercase()),
+            Value::Call { callee, .. } if last_segment(callee) != "ForeignKey" => {
+                Some(last_segment(callee).to_ascii_uppercase())
             }
             _ => None,
         })
@@ -73,7 +67,7 @@ fn names_in(args: &[Arg]) -> Vec<String> {
         .filter(|a| a.keyword.is_none())
         .filter_map(|a| match &a.value {
             Value::Str(s) => Some(s.to_lowercase()),
-            Value::Name(n) => Some(last(n).to_lowercase()),
+            Value::Name(n) => Some(last_segment(n).to_lowercase()),
             _ => None,
         })
         .collect()
@@ -180,29 +174,29 @@ pub fn schema(code: &CodeModel, dialect: SqlDialect) -> Option<SchemaHistory> {
                 Some((None, Value::Str(s))) => s.to_lowercase(),
                 _ => a.target.to_lowercase(),
             };
-            let is_pk = truthy(keyword(args, "primary_key"));
+            let is_pk = flag(args, "primary_key");
             table.columns.push(Column {
                 name: name.clone(),
                 display_name: name.clone(),
-                data_type: type_of(args),
+                data_type: column_type(args),
                 nullable: !is_pk
                     && !matches!(
-                        keyword(args, "nullable").map(|n| &n.value),
+                        keyword_arg(args, "nullable").map(|n| &n.value),
                         Some(Value::Bool(false))
                     ),
-                has_default: keyword(args, "default").is_some()
-                    || keyword(args, "server_default").is_some(),
+                has_default: keyword_arg(args, "default").is_some()
+                    || keyword_arg(args, "server_default").is_some(),
                 location: a.location.clone(),
             });
             if is_pk {
                 primary.push(name.clone());
             }
-            if truthy(keyword(args, "index")) || truthy(keyword(args, "unique")) {
+            if flag(args, "index") || flag(args, "unique") {
                 // SQLAlchemy's default naming: `ix_<table>_<column>`.
                 table.indexes.push(IndexFact {
                     name: Some(format!("ix_{}_{name}", model.table)),
                     columns: vec![name.clone()],
-                    unique: truthy(keyword(args, "unique")),
+                    unique: flag(args, "unique"),
                     concurrently: false,
                     partial: false,
                     special: false,
@@ -237,17 +231,17 @@ pub fn schema(code: &CodeModel, dialect: SqlDialect) -> Option<SchemaHistory> {
                 let location = model
                     .table_args
                     .map_or(table.created.clone(), |a| a.value_location.clone());
-                match last(callee) {
+                match last_segment(callee) {
                     "Index" => {
                         let mut columns = names_in(args);
                         let name = (!columns.is_empty()).then(|| columns.remove(0));
                         table.indexes.push(IndexFact {
                             name,
                             columns,
-                            unique: truthy(keyword(args, "unique")),
+                            unique: flag(args, "unique"),
                             concurrently: false,
-                            partial: keyword(args, "postgresql_where").is_some(),
-                            special: keyword(args, "postgresql_using").is_some(),
+                            partial: keyword_arg(args, "postgresql_where").is_some(),
+                            special: keyword_arg(args, "postgresql_using").is_some(),
                             not_null_predicate: None,
                             location,
                         });

@@ -2,7 +2,7 @@
 
 use crate::finding::Finding;
 use crate::model::code::Value;
-use crate::rules::common::{in_test_code, is_true};
+use crate::rules::common::in_test_code;
 use crate::rules::Context;
 
 const ID: &str = "sec/cors-wildcard";
@@ -33,7 +33,7 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
         .iter()
         .filter(|c| !in_test_code(code, &c.location))
     {
-        let credentials = |name: &str| call.keyword(name).is_some_and(|a| is_true(&a.value));
+        let credentials = |name: &str| call.keyword(name).is_some_and(|a| a.value.is_true());
         // Starlette/FastAPI: add_middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=True)
         let starlette = call.method() == "add_middleware"
             && call.positional(0).is_some_and(
@@ -89,7 +89,7 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
         code.assignments.iter().find(|a| {
             a.function.is_none()
                 && a.target == name
-                && is_true(&a.value)
+                && a.value.is_true()
                 && !in_test_code(code, &a.location)
         })
     };

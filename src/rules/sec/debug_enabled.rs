@@ -2,7 +2,7 @@
 
 use crate::finding::Finding;
 use crate::model::code::Value;
-use crate::rules::common::{in_test_code, is_developer_only_file, is_true};
+use crate::rules::common::{in_test_code, is_developer_only_file};
 use crate::rules::Context;
 
 const ID: &str = "sec/debug-enabled";
@@ -16,7 +16,7 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
     let code = &ctx.project.code;
     let mut out = Vec::new();
     for call in &code.calls {
-        let Some(debug) = call.keyword("debug").filter(|a| is_true(&a.value)) else {
+        let Some(debug) = call.keyword("debug").filter(|a| a.value.is_true()) else {
             continue;
         };
         if in_test_code(code, &call.location) || is_developer_only_file(call.location.path()) {

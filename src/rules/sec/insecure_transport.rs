@@ -70,7 +70,7 @@ fn check_spec(ctx: &Context) -> Vec<Finding> {
 /// context that accepts any certificate.
 fn check_code(ctx: &Context) -> Vec<Finding> {
     use crate::model::code::Value;
-    use crate::rules::common::{in_test_code, is_false};
+    use crate::rules::common::in_test_code;
     let code = &ctx.project.code;
     let mut out = Vec::new();
     let report = |location: &crate::finding::Location, what: String| {
@@ -104,7 +104,7 @@ fn check_code(ctx: &Context) -> Vec<Finding> {
         if !http || call.callee.contains("jwt") {
             continue;
         }
-        if let Some(arg) = call.keyword("verify").filter(|a| is_false(&a.value)) {
+        if let Some(arg) = call.keyword("verify").filter(|a| a.value.is_false()) {
             out.push(report(&arg.location, format!("`{}` is called with `verify=False`: anyone on the network path can read and change the traffic", call.callee)));
         }
     }

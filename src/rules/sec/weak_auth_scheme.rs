@@ -62,7 +62,7 @@ fn check_spec(ctx: &Context) -> Vec<Finding> {
 /// JWTs decoded without checking their signature.
 fn check_code(ctx: &Context) -> Vec<Finding> {
     use crate::model::code::Value;
-    use crate::rules::common::{in_test_code, is_false};
+    use crate::rules::common::in_test_code;
     let code = &ctx.project.code;
     let mut out = Vec::new();
     for call in code
@@ -76,11 +76,11 @@ fn check_code(ctx: &Context) -> Vec<Finding> {
         let unverified_option = call.keyword("options").and_then(|a| match &a.value {
             Value::Dict(pairs) => pairs
                 .iter()
-                .any(|(k, v)| matches!(k, Value::Str(k) if k == "verify_signature") && is_false(v))
+                .any(|(k, v)| matches!(k, Value::Str(k) if k == "verify_signature") && v.is_false())
                 .then_some(a),
             _ => None,
         });
-        let verify_false = call.keyword("verify").filter(|a| is_false(&a.value));
+        let verify_false = call.keyword("verify").filter(|a| a.value.is_false());
         let none_alg = call.keyword("algorithms").filter(|a| match &a.value {
             Value::List(items) => items
                 .iter()
