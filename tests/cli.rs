@@ -2,26 +2,7 @@
 
 mod common;
 
-use std::process::{Command, Output};
-
-use common::{fixture, write};
-
-fn archlint(args: &[&str], dir: &std::path::Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_archlint"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("NO_COLOR")
-        .output()
-        .unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use common::{archlint, fixture, stderr, stdout, write};
 
 const ONE_WARNING: &str = common::ONE_LIST_ENDPOINT;
 

@@ -4,17 +4,8 @@
 mod common;
 
 use std::path::Path;
-use std::process::Command;
 
-use common::{fixture, positions, run, write};
-
-fn archlint(args: &[&str], dir: &Path) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_archlint"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap()
-}
+use common::{archlint, fixture, positions, run, write};
 
 fn routes_of(app: &str) -> String {
     let o = archlint(&["routes", "."], &fixture(app));

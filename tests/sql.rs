@@ -4,10 +4,9 @@
 mod common;
 
 use std::path::Path;
-use std::process::Command;
 
 use archlint::config::Settings;
-use common::{positions, run, run_with, write};
+use common::{archlint, positions, run, run_with, write};
 
 /// A history whose second migration leaves a foreign key without an index, the one
 /// finding every bad-input test below must still see.
@@ -187,14 +186,6 @@ fn later_migrations_fix_rename_and_drop() {
         sql_run(dir.path()),
         vec!["migrations/0003_fix.sql:1:1 db/destructive-migration warning".to_string()]
     );
-}
-
-fn archlint(args: &[&str], dir: &Path) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_archlint"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap()
 }
 
 #[test]
