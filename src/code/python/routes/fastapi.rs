@@ -602,6 +602,16 @@ impl<'a> Index<'a> {
         index
     }
 
+    /// `object.method(...)`: the object and the method's name.
+    pub fn method_call(&self, file: usize, call: Node<'a>) -> Option<(Node<'a>, &'a str)> {
+        let source = self.source(file)?;
+        let function = call.field("function").filter(|f| f.kind() == "attribute")?;
+        Some((
+            function.field("object")?,
+            text(source, function.field("attribute")?),
+        ))
+    }
+
     pub fn source(&self, file: usize) -> Option<&'a SharedSource> {
         self.files.get(file).map(|f| &f.source)
     }
@@ -1303,15 +1313,10 @@ impl<'a> FastApi<'a> {
             let Some(source) = self.index.source(file) else {
                 continue;
             };
-            let Some(function) = call.field("function") else {
+            let Some((object, attr)) = self.index.method_call(file, call) else {
                 continue;
             };
-            let (Some(object), Some(attr)) =
-                (function.field("object"), function.field("attribute"))
-            else {
-                continue;
-            };
-            if text(source, attr) != "add_middleware" {
+            if attr != "add_middleware" {
                 continue;
             }
             let Some(middleware) = argument(source, call, 0, "middleware_class") else {
@@ -1350,15 +1355,10 @@ impl<'a> FastApi<'a> {
             let Some(source) = self.index.source(file) else {
                 continue;
             };
-            let Some(function) = call.field("function") else {
+            let Some((object, attr)) = self.index.method_call(file, call) else {
                 continue;
             };
-            let (Some(object), Some(attr)) =
-                (function.field("object"), function.field("attribute"))
-            else {
-                continue;
-            };
-            let (child, prefix) = match text(source, attr) {
+            let (child, prefix) = match attr {
                 "include_router" => (
                     argument(source, call, 0, "router"),
                     kwarg(source, call, "prefix"),
@@ -1536,15 +1536,10 @@ impl<'a> FastApi<'a> {
             let Some(source) = self.index.source(file) else {
                 continue;
             };
-            let Some(function) = call.field("function") else {
+            let Some((object, attr)) = self.index.method_call(file, call) else {
                 continue;
             };
-            let (Some(object), Some(attr)) =
-                (function.field("object"), function.field("attribute"))
-            else {
-                continue;
-            };
-            if !matches!(text(source, attr), "add_api_route" | "add_route") {
+            if !matches!(attr, "add_api_route" | "add_route") {
                 continue;
             }
             let Some(object) = self.route_object(file, object) else {

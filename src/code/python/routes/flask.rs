@@ -186,7 +186,7 @@ impl<'a> Flask<'a> {
             }
         }
         for &(file, call) in &self.index.calls {
-            let Some((object, attr)) = self.method_call(file, call) else {
+            let Some((object, attr)) = self.index.method_call(file, call) else {
                 continue;
             };
             if !matches!(attr, "before_request" | "before_app_request") {
@@ -247,7 +247,7 @@ impl<'a> Flask<'a> {
                 .into_iter()
                 .collect();
             for &(file, call) in &self.index.calls {
-                let Some((object, "init_app")) = self.method_call(file, call) else {
+                let Some((object, "init_app")) = self.index.method_call(file, call) else {
                     continue;
                 };
                 if self.index.object_of(file, object) != Some(id) {
@@ -276,7 +276,7 @@ impl<'a> Flask<'a> {
             let Some(source) = self.index.source(file) else {
                 continue;
             };
-            let Some((object, "register_blueprint")) = self.method_call(file, call) else {
+            let Some((object, "register_blueprint")) = self.index.method_call(file, call) else {
                 continue;
             };
             let Some(parent) = self.flask_object(file, object) else {
@@ -302,15 +302,6 @@ impl<'a> Flask<'a> {
     }
 
     /// `object.attr(...)`: the object expression and the attribute.
-    fn method_call(&self, file: usize, call: Node<'a>) -> Option<(Node<'a>, &'a str)> {
-        let source = self.index.source(file)?;
-        let function = call.field("function").filter(|f| f.kind() == "attribute")?;
-        Some((
-            function.field("object")?,
-            text(source, function.field("attribute")?),
-        ))
-    }
-
     /// Where the routes of `object` end up: one mount per chain of registrations.
     fn mounts_of(&self, object: usize) -> Vec<Mount> {
         if let Some(known) = self.mount_cache.borrow().get(&object) {
@@ -416,7 +407,7 @@ impl<'a> Flask<'a> {
                 let Some(call) = decorator.named_child(0).filter(|c| c.kind() == "call") else {
                     continue;
                 };
-                let Some((object, attr)) = self.method_call(file, call) else {
+                let Some((object, attr)) = self.index.method_call(file, call) else {
                     continue;
                 };
                 if !ROUTE_ATTRS.contains(&attr) {
@@ -458,7 +449,7 @@ impl<'a> Flask<'a> {
             let Some(source) = self.index.source(file) else {
                 continue;
             };
-            let Some((object, "add_url_rule")) = self.method_call(file, call) else {
+            let Some((object, "add_url_rule")) = self.index.method_call(file, call) else {
                 continue;
             };
             let Some(object) = self.route_object(file, object) else {
