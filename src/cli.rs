@@ -356,7 +356,7 @@ fn check(args: CheckArgs) -> i32 {
         };
         let findings = std::mem::take(&mut outcome.findings);
         let (kept, result) = accepted.filter(findings, |entry| {
-            let rule_ran = engine::rule_enabled(&options, &settings, &entry.rule);
+            let rule_ran = engine::enabled(&options, &settings, &entry.rule);
             rule_ran && outcome.checked_paths.contains(&entry.path)
         });
         outcome.findings = kept;

@@ -68,11 +68,7 @@ pub fn validate_selectors(selectors: &[String]) -> Result<(), String> {
 }
 
 /// Whether a rule (or built-in diagnostic) runs under these options and settings.
-pub fn rule_enabled(options: &CheckOptions, settings: &Settings, id: &str) -> bool {
-    enabled(options, settings, id)
-}
-
-fn enabled(options: &CheckOptions, settings: &Settings, id: &str) -> bool {
+pub fn enabled(options: &CheckOptions, settings: &Settings, id: &str) -> bool {
     let selected =
         options.select.is_empty() || options.select.iter().any(|s| matches_selector(s, id));
     let ignored = options.ignore.iter().any(|s| matches_selector(s, id));
@@ -167,24 +163,20 @@ fn load(
     let loaded: Vec<(PathBuf, Loaded)> = files
         .par_iter()
         .map(|(path, kind)| {
-            let facts = std::panic::catch_unwind(AssertUnwindSafe(|| load_file(&store, options, path, *kind)))
-                .unwrap_or_else(|_| {
-                    let source = std::sync::Arc::new(crate::source::SourceFile::new(
+            let facts = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                load_file(&store, options, path, *kind)
+            }))
+            .unwrap_or_else(|_| Loaded {
+                facts: Some(DocumentFacts {
+                    problems: vec![internal_error(
                         spec::display_path(&options.root, path),
-                        path.clone(),
-                        String::new(),
-                    ));
-                    Loaded {
-                        facts: Some(DocumentFacts {
-                            problems: vec![spec::parse_error(
-                                Location::new(&source, Span::default()),
-                                "internal error while reading this file; it was skipped (please report this)",
-                            )],
-                            ..Default::default()
-                        }),
-                        ..Default::default()
-                    }
-                });
+                        path,
+                        "this file; it was",
+                    )],
+                    ..Default::default()
+                }),
+                ..Default::default()
+            });
             (path.clone(), facts)
         })
         .collect();
@@ -281,17 +273,11 @@ fn load_sql(
                 }));
             project.sql = facts;
         }
-        Err(_) => {
-            let source = std::sync::Arc::new(crate::source::SourceFile::new(
-                spec::display_path(&options.root, &options.root),
-                options.root.clone(),
-                String::new(),
-            ));
-            project.load_problems.push(spec::parse_error(
-                Location::new(&source, Span::default()),
-                "internal error while reading the SQL files; they were skipped (please report this)",
-            ));
-        }
+        Err(_) => project.load_problems.push(internal_error(
+            String::new(),
+            &options.root,
+            "the SQL files; they were",
+        )),
     }
 }
 
@@ -304,17 +290,11 @@ fn load_code(project: &mut Project, options: &CheckOptions, python: &[SharedSour
             project.suppressions.extend(facts.suppressions);
             project.code = facts.model;
         }
-        Err(_) => {
-            let source = std::sync::Arc::new(crate::source::SourceFile::new(
-                String::new(),
-                options.root.clone(),
-                String::new(),
-            ));
-            project.load_problems.push(spec::parse_error(
-                Location::new(&source, Span::default()),
-                "internal error while reading the source files; they were skipped (please report this)",
-            ));
-        }
+        Err(_) => project.load_problems.push(internal_error(
+            String::new(),
+            &options.root,
+            "the source files; they were",
+        )),
     }
 }
 
@@ -326,6 +306,19 @@ fn sql_dialect(dialect: Dialect) -> SqlDialect {
         Dialect::Mssql => SqlDialect::Mssql,
         Dialect::Generic => SqlDialect::Generic,
     }
+}
+
+/// A panic while reading is a bug in archlint: say so once, where the input was.
+fn internal_error(shown: String, at: &Path, what: &str) -> Finding {
+    let source = std::sync::Arc::new(crate::source::SourceFile::new(
+        shown,
+        at.to_path_buf(),
+        String::new(),
+    ));
+    spec::parse_error(
+        Location::new(&source, Span::default()),
+        format!("internal error while reading {what} skipped (please report this)"),
+    )
 }
 
 fn fingerprint(finding: &Finding, occurrence: usize) -> String {
