@@ -3,7 +3,7 @@
 //! operations SQL migrations replay into, in revision order, so both the schema rules
 //! and the migration-safety rules judge Python projects that keep no `.sql` files.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::orm::{column_type, flag};
 use crate::model::code::{keyword_arg, last_segment, Arg, Call, CodeModel, Value};
@@ -443,14 +443,18 @@ fn history(code: &CodeModel, dialect: SqlDialect, dir: &str) -> Option<SchemaHis
             _ => {}
         }
     }
+    // The first module-level `upgrade` of each file.
+    let mut upgrades: HashMap<&str, usize> = HashMap::new();
+    for (i, f) in code.functions.iter().enumerate() {
+        if f.name == "upgrade" && f.class.is_none() {
+            upgrades.entry(f.location.path()).or_insert(i);
+        }
+    }
     for (path, (id, parents)) in ids_by_path {
         let (Some(id), Some(file)) = (id, code.file(path)) else {
             continue;
         };
-        let upgrade = code
-            .functions
-            .iter()
-            .position(|f| f.name == "upgrade" && f.class.is_none() && f.location.path() == path);
+        let upgrade = upgrades.get(path).copied();
         revisions.insert(
             id.clone(),
             Revision {
@@ -464,43 +468,38 @@ fn history(code: &CodeModel, dialect: SqlDialect, dir: &str) -> Option<SchemaHis
     if revisions.is_empty() {
         return None;
     }
-    // Kahn's order over the revision graph; ties by file path, so it is deterministic.
-    let mut pending: BTreeMap<&str, usize> = revisions
+    // Kahn's order over the revision graph; among revisions ready at once, the first by
+    // file path goes first, so the order is deterministic.
+    let mut waiting: HashMap<&str, usize> = HashMap::new();
+    let mut children: HashMap<&str, Vec<&Revision>> = HashMap::new();
+    for r in revisions.values() {
+        let known: Vec<&String> = r
+            .parents
+            .iter()
+            .filter(|p| revisions.contains_key(*p))
+            .collect();
+        waiting.insert(r.id.as_str(), known.len());
+        for parent in known {
+            children.entry(parent.as_str()).or_default().push(r);
+        }
+    }
+    let mut ready: BTreeSet<(&str, &str)> = revisions
         .values()
-        .map(|r| {
-            (
-                r.id.as_str(),
-                r.parents
-                    .iter()
-                    .filter(|p| revisions.contains_key(*p))
-                    .count(),
-            )
-        })
+        .filter(|r| waiting.get(r.id.as_str()) == Some(&0))
+        .map(|r| (r.file.path.as_str(), r.id.as_str()))
         .collect();
     let mut order: Vec<&Revision> = Vec::new();
-    loop {
-        let mut ready: Vec<&Revision> = pending
-            .iter()
-            .filter(|(_, n)| **n == 0)
-            .filter_map(|(id, _)| revisions.get(*id))
-            .collect();
-        if ready.is_empty() {
-            break;
-        }
-        ready.sort_by(|a, b| a.file.path.cmp(&b.file.path));
-        for r in &ready {
-            pending.remove(r.id.as_str());
-        }
-        for r in ready {
-            for other in revisions.values() {
-                if other.parents.contains(&r.id) {
-                    if let Some(n) = pending.get_mut(other.id.as_str()) {
-                        *n = n.saturating_sub(1);
-                    }
+    while let Some((_, id)) = ready.pop_first() {
+        let Some(r) = revisions.get(id) else { continue };
+        for child in children.get(id).map_or(&[][..], Vec::as_slice) {
+            if let Some(n) = waiting.get_mut(child.id.as_str()) {
+                *n = n.saturating_sub(1);
+                if *n == 0 {
+                    ready.insert((child.file.path.as_str(), child.id.as_str()));
                 }
             }
-            order.push(r);
         }
+        order.push(r);
     }
     let translator = Translator { dialect };
     let mut replayer = Replayer::new(dialect, dir);

@@ -2,7 +2,9 @@
 
 use crate::code::embedded_sql::is_sql_sink;
 use crate::finding::Finding;
-use crate::model::code::{Call, CodeModel, Value};
+use std::collections::HashMap;
+
+use crate::model::code::{Assignment, Call, Value};
 use crate::rules::common::looks_like_sql;
 use crate::rules::Context;
 
@@ -43,20 +45,23 @@ fn reviewed(call: &Call) -> bool {
 }
 
 /// How the SQL of a call's first argument was built, when it was built from parts.
-fn built_sql<'a>(code: &'a CodeModel, call: &Call, value: &'a Value) -> Option<&'a str> {
+/// Assignments in functions by (function, name), in source order: what `execute(sql)`
+/// looks `sql` up in.
+type Assigned<'a> = HashMap<(usize, &'a str), Vec<&'a Assignment>>;
+
+fn built_sql<'a>(assigned: &Assigned<'a>, call: &Call, value: &'a Value) -> Option<&'a str> {
     match value {
         Value::Interpolated { constant, parts } if looks_like_sql(constant) && !all_safe(parts) => {
             Some("formatting")
         }
         // `sql = f"..."` earlier in the same function, then `execute(sql)`.
-        Value::Name(name) if call.function.is_some() => code
-            .assignments
-            .iter()
-            .rfind(|a| {
-                a.function == call.function
-                    && a.target == *name
-                    && a.location.file.path == call.location.file.path
-                    && a.location.span.start < call.location.span.start
+        Value::Name(name) => call
+            .function
+            .and_then(|f| assigned.get(&(f, name.as_str())))
+            .and_then(|list| {
+                list.iter()
+                    .rev()
+                    .find(|a| a.location.span.start < call.location.span.start)
             })
             .and_then(|a| match &a.value {
                 Value::Interpolated { constant, parts }
@@ -72,6 +77,12 @@ fn built_sql<'a>(code: &'a CodeModel, call: &Call, value: &'a Value) -> Option<&
 
 pub fn check(ctx: &Context) -> Vec<Finding> {
     let code = &ctx.project.code;
+    let mut assigned: Assigned = HashMap::new();
+    for a in &code.assignments {
+        if let Some(f) = a.function {
+            assigned.entry((f, a.target.as_str())).or_default().push(a);
+        }
+    }
     let mut out = Vec::new();
     for call in code.calls.iter().filter(|c| {
         is_sql_sink(c)
@@ -82,7 +93,7 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
         let Some(arg) = call.positional(0) else {
             continue;
         };
-        let Some(how) = built_sql(code, call, &arg.value) else {
+        let Some(how) = built_sql(&assigned, call, &arg.value) else {
             continue;
         };
         out.push(
