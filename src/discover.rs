@@ -63,8 +63,10 @@ pub struct Discovery {
     pub problems: Vec<Finding>,
 }
 
+/// Dependency and build folders, and project templates (cookiecutter's
+/// `{{cookiecutter.project_slug}}`): their files are Jinja, not code.
 fn is_skipped_dir(name: &str) -> bool {
-    SKIPPED_DIRS.contains(&name)
+    SKIPPED_DIRS.contains(&name) || (name.contains("{{") && name.contains("}}"))
 }
 
 pub fn discover(root: &Path, paths: &[PathBuf], settings: &Settings) -> Discovery {

@@ -369,3 +369,14 @@ fn routes_in_modules_that_import_only_the_blueprint_are_found() {
     let text = String::from_utf8_lossy(&o.stdout);
     assert!(text.contains("POST    /tokens"), "{text}");
 }
+
+#[test]
+fn project_templates_are_not_read_as_code() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "{{cookiecutter.project_slug}}/config/settings.py",
+        "{% if cookiecutter.use_celery == 'y' %}\nCELERY = True\n{% endif %}\nSECRET_KEY = \"s3cr3t-production-v4lue\"\n",
+    );
+    assert!(run(dir.path(), &[]).findings.is_empty());
+}
