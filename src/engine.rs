@@ -160,26 +160,28 @@ fn load(
     files: &[(PathBuf, Kind)],
 ) -> (Project, usize) {
     let store = DocStore::new(&options.root);
-    let loaded: Vec<(PathBuf, Loaded)> = files
-        .par_iter()
-        .map(|(path, kind)| {
-            let facts = std::panic::catch_unwind(AssertUnwindSafe(|| {
-                load_file(&store, options, path, *kind)
-            }))
-            .unwrap_or_else(|_| Loaded {
-                facts: Some(DocumentFacts {
-                    problems: vec![internal_error(
-                        spec::display_path(&options.root, path),
-                        path,
-                        "this file; it was",
-                    )],
+    let loaded: Vec<(PathBuf, Loaded)> = crate::timings::time("read files", || {
+        files
+            .par_iter()
+            .map(|(path, kind)| {
+                let facts = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                    load_file(&store, options, path, *kind)
+                }))
+                .unwrap_or_else(|_| Loaded {
+                    facts: Some(DocumentFacts {
+                        problems: vec![internal_error(
+                            spec::display_path(&options.root, path),
+                            path,
+                            "this file; it was",
+                        )],
+                        ..Default::default()
+                    }),
                     ..Default::default()
-                }),
-                ..Default::default()
-            });
-            (path.clone(), facts)
-        })
-        .collect();
+                });
+                (path.clone(), facts)
+            })
+            .collect()
+    });
     let mut project = Project::default();
     let mut documents = 0;
     let mut sql_files = Vec::new();
@@ -207,20 +209,28 @@ fn load(
         load_sql(&mut project, options, settings, &sql_files);
     }
     if !python_files.is_empty() {
-        load_code(&mut project, options, &python_files);
+        crate::timings::time("code (total)", || {
+            load_code(&mut project, options, &python_files)
+        });
         let dialect = settings
             .config
             .sql
             .dialect
             .map(sql_dialect)
             .unwrap_or(project.sql.schema.dialect);
-        let embedded = code::embedded_sql::queries(&project.code, dialect);
+        let embedded = crate::timings::time("embedded sql", || {
+            code::embedded_sql::queries(&project.code, dialect)
+        });
         project.sql.queries.extend(embedded);
         // Alembic revisions are what the database went through; the models only say what
         // the code expects. With a revision history, the models add nothing but echoes.
-        let alembic = code::python::alembic::histories(&project.code, dialect);
+        let alembic = crate::timings::time("alembic", || {
+            code::python::alembic::histories(&project.code, dialect)
+        });
         if alembic.is_empty() {
-            if let Some(models) = code::python::orm::schema(&project.code, dialect) {
+            let models =
+                crate::timings::time("orm", || code::python::orm::schema(&project.code, dialect));
+            if let Some(models) = models {
                 project.sql.schema.histories.push(models);
             }
         }
@@ -350,14 +360,17 @@ pub fn load_project(options: &CheckOptions, settings: &Settings) -> Project {
 
 pub fn check(options: &CheckOptions, settings: &Settings) -> Outcome {
     let started = Instant::now();
-    let discovery = discover::discover(&options.root, &options.paths, settings);
+    let discovery = crate::timings::time("discover", || {
+        discover::discover(&options.root, &options.paths, settings)
+    });
     let files_checked = discovery.files.len();
     let checked_paths = discovery
         .files
         .iter()
         .map(|(path, _)| spec::display_path(&options.root, path))
         .collect();
-    let (mut project, documents) = load(options, settings, &discovery.files);
+    let (mut project, documents) =
+        crate::timings::time("load", || load(options, settings, &discovery.files));
     project.load_problems.extend(discovery.problems);
 
     let active: Vec<&Rule> = RULES
@@ -365,10 +378,12 @@ pub fn check(options: &CheckOptions, settings: &Settings) -> Outcome {
         .filter(|r| enabled(options, settings, r.id))
         .collect();
     let ctx = Context::new(&project, settings);
-    let mut findings: Vec<Finding> = active
-        .par_iter()
-        .flat_map_iter(|rule| (rule.check)(&ctx))
-        .collect();
+    let mut findings: Vec<Finding> = crate::timings::time("rules", || {
+        active
+            .par_iter()
+            .flat_map_iter(|rule| (rule.check)(&ctx))
+            .collect()
+    });
     findings.extend(
         project
             .load_problems

@@ -19,3 +19,4 @@ pub mod source;
 pub mod spec;
 pub mod sql;
 pub mod suppress;
+pub mod timings;

@@ -4,6 +4,7 @@
 
 pub mod embedded_sql;
 pub mod python;
+pub mod tree;
 
 use crate::finding::Finding;
 use crate::model::code::CodeModel;

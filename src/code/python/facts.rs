@@ -2,8 +2,7 @@
 //! around them), assignments, imports and suppression comments. Iterative, so deeply
 //! nested code cannot exhaust the stack.
 
-use crate::code::python::fields::FieldExt;
-use tree_sitter::{Node, Tree};
+use crate::code::tree::{Node, Tree};
 
 use crate::finding::Location;
 use crate::model::code::{Arg, Assignment, Call, Function, Import, Return, Value};
@@ -89,8 +88,7 @@ fn string_parts(
     parts: &mut Vec<String>,
 ) -> bool {
     let mut dynamic = false;
-    let mut cursor = node.walk();
-    for child in node.named_children(&mut cursor) {
+    for child in node.named_children() {
         match child.kind() {
             "string_content" | "escape_sequence" => constant.push_str(text(source, child)),
             "interpolation" => {
@@ -109,12 +107,10 @@ fn string_parts(
 /// The source text of the non-constant operands of a `%` or `+`: a tuple's items.
 fn operand_parts(source: &SharedSource, node: Node) -> Vec<String> {
     match node.kind() {
-        "tuple" | "parenthesized_expression" => {
-            let mut cursor = node.walk();
-            node.named_children(&mut cursor)
-                .map(|n| text(source, n).to_string())
-                .collect()
-        }
+        "tuple" | "parenthesized_expression" => node
+            .named_children()
+            .map(|n| text(source, n).to_string())
+            .collect(),
         _ => vec![text(source, node).to_string()],
     }
 }
@@ -191,10 +187,9 @@ pub fn value_of(source: &SharedSource, node: Node, depth: usize) -> Value {
                         let mut parts = Vec::new();
                         string_parts(source, object, &mut constant, &mut parts);
                         if let Some(arguments) = node.field("arguments") {
-                            let mut cursor = arguments.walk();
                             parts.extend(
                                 arguments
-                                    .named_children(&mut cursor)
+                                    .named_children()
                                     .map(|a| text(source, a).to_string()),
                             );
                         }
@@ -215,32 +210,25 @@ pub fn value_of(source: &SharedSource, node: Node, depth: usize) -> Value {
         "none" => Value::None,
         "integer" | "float" => Value::Number(text(source, node).to_string()),
         "identifier" | "attribute" => Value::Name(dotted(source, node)),
-        "list" | "tuple" | "set" => {
-            let mut cursor = node.walk();
-            Value::List(node.named_children(&mut cursor).map(child_value).collect())
-        }
-        "dictionary" => {
-            let mut cursor = node.walk();
-            Value::Dict(
-                node.named_children(&mut cursor)
-                    .filter(|c| c.kind() == "pair")
-                    .filter_map(|pair| {
-                        let key = pair.field("key")?;
-                        let value = pair.field("value")?;
-                        Some((child_value(key), child_value(value)))
-                    })
-                    .collect(),
-            )
-        }
+        "list" | "tuple" | "set" => Value::List(node.named_children().map(child_value).collect()),
+        "dictionary" => Value::Dict(
+            node.named_children()
+                .filter(|c| c.kind() == "pair")
+                .filter_map(|pair| {
+                    let key = pair.field("key")?;
+                    let value = pair.field("value")?;
+                    Some((child_value(key), child_value(value)))
+                })
+                .collect(),
+        ),
         "parenthesized_expression" => node.named_child(0).map_or(Value::Other, child_value),
         _ => Value::Other,
     }
 }
 
 pub fn args_of(source: &SharedSource, arguments: Node, depth: usize) -> Vec<Arg> {
-    let mut cursor = arguments.walk();
     arguments
-        .named_children(&mut cursor)
+        .named_children()
         .filter(|c| c.kind() != "comment")
         .map(|child| {
             // `**payload`: the keyword is `**`, the value what is spread.
@@ -296,9 +284,8 @@ fn assignment_target(source: &SharedSource, node: Node) -> Option<String> {
 }
 
 fn param_names(source: &SharedSource, parameters: Node) -> Vec<String> {
-    let mut cursor = parameters.walk();
     parameters
-        .named_children(&mut cursor)
+        .named_children()
         .filter_map(|p| match p.kind() {
             "identifier" => Some(text(source, p).to_string()),
             "typed_parameter" => p
@@ -320,9 +307,8 @@ fn decorators(source: &SharedSource, definition: Node) -> Vec<String> {
     else {
         return Vec::new();
     };
-    let mut cursor = parent.walk();
     parent
-        .named_children(&mut cursor)
+        .named_children()
         .filter(|c| c.kind() == "decorator")
         .filter_map(|d| d.named_child(0))
         .map(|expr| dotted(source, expr))
@@ -351,9 +337,8 @@ fn function_of(source: &SharedSource, node: Node, class: Option<String>) -> Func
 }
 
 fn import_of(source: &SharedSource, node: Node) -> Vec<Import> {
-    let mut cursor = node.walk();
     let names: Vec<String> = node
-        .children_by_field_name("name", &mut cursor)
+        .children_by_field_name("name")
         .map(|n| match n.kind() {
             "aliased_import" => n
                 .field("name")
@@ -477,7 +462,6 @@ pub fn extract(source: &SharedSource, tree: &Tree) -> FileFacts {
     let mut contexts: Vec<Context> = vec![Context::default()];
     let mut stack: Vec<(Node, usize)> = vec![(tree.root_node(), 0)];
     let mut children: Vec<Node> = Vec::new();
-    let mut cursor = tree.walk();
     while let Some((node, ctx_id)) = stack.pop() {
         let kind = node.kind_id();
         let mut child_ctx = ctx_id;
@@ -546,7 +530,7 @@ pub fn extract(source: &SharedSource, tree: &Tree) -> FileFacts {
             }
             _ => {}
         }
-        if node.child_count() == 0 {
+        if node.children().next().is_none() {
             continue;
         }
         // The body of a loop (or comprehension) runs once per item of its iterable.
@@ -554,9 +538,8 @@ pub fn extract(source: &SharedSource, tree: &Tree) -> FileFacts {
         let iterable = if kind == k.for_statement {
             node.field("right")
         } else if comprehension {
-            cursor.reset(node);
             let clause = node
-                .named_children(&mut cursor)
+                .named_children()
                 .find(|c| c.kind_id() == k.for_in_clause);
             clause.and_then(|c| c.field("right"))
         } else {
@@ -577,9 +560,8 @@ pub fn extract(source: &SharedSource, tree: &Tree) -> FileFacts {
         } else {
             None
         };
-        cursor.reset(node);
         children.clear();
-        children.extend(node.children(&mut cursor));
+        children.extend(node.children());
         for &child in children.iter().rev() {
             let in_loop_body = if kind == k.for_statement {
                 body == Some(child)

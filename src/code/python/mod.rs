@@ -4,7 +4,6 @@
 
 pub mod alembic;
 pub mod facts;
-pub mod fields;
 pub mod orm;
 pub mod routes;
 pub mod syntax;
@@ -12,8 +11,9 @@ pub mod syntax;
 use std::cell::RefCell;
 
 use rayon::prelude::*;
-use tree_sitter::{Parser, Tree};
+use tree_sitter::Parser;
 
+use super::tree::{Grammar, Tree};
 use super::CodeFacts;
 use crate::finding::{Finding, Location};
 use crate::model::code::{CodeFile, Language};
@@ -33,7 +33,20 @@ thread_local! {
     static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
 }
 
-fn parse(text: &str) -> Option<Tree> {
+fn grammar() -> &'static Grammar {
+    static GRAMMAR: std::sync::OnceLock<Grammar> = std::sync::OnceLock::new();
+    GRAMMAR.get_or_init(|| Grammar::new(&tree_sitter_python::LANGUAGE.into()))
+}
+
+/// Parses one file; syntax errors are read from tree-sitter's tree, the rest from the
+/// compact copy (tree-sitter's tree is gone when this returns).
+fn parse(source: &SharedSource) -> Option<(Tree, Option<Finding>)> {
+    let tree = parse_tree_sitter(&source.text)?;
+    let syntax_error = syntax::first_error(source, &tree);
+    Some((Tree::copy(&tree, grammar()), syntax_error))
+}
+
+fn parse_tree_sitter(text: &str) -> Option<tree_sitter::Tree> {
     PARSER.with(|cell| {
         let mut slot = cell.borrow_mut();
         if slot.is_none() {
@@ -58,20 +71,23 @@ pub fn is_test_path(path: &str) -> bool {
 
 pub fn load(files: &[SharedSource]) -> CodeFacts {
     type Read = (Option<Tree>, Option<Finding>);
-    let per_file: Vec<(SharedSource, Option<Read>, facts::FileFacts)> = files
-        .par_iter()
-        .map(|source| {
-            let Some(tree) = parse(&source.text) else {
-                return (source.clone(), None, facts::FileFacts::default());
-            };
-            let facts = facts::extract(source, &tree);
-            let syntax_error = syntax::first_error(source, &tree);
-            // Trees are the bulk of the memory: only the files route resolution reads
-            // keep theirs past this point.
-            let kept = may_declare_routes(&source.path, &facts).then_some(tree);
-            (source.clone(), Some((kept, syntax_error)), facts)
-        })
-        .collect();
+    let per_file: Vec<(SharedSource, Option<Read>, facts::FileFacts)> =
+        crate::timings::time("parse + facts", || {
+            files
+                .par_iter()
+                .map(|source| {
+                    let Some((tree, syntax_error)) = parse(source) else {
+                        return (source.clone(), None, facts::FileFacts::default());
+                    };
+                    let facts = facts::extract(source, &tree);
+                    // Trees are the bulk of the memory: only the files route resolution reads
+                    // keep theirs past this point.
+                    let kept = may_declare_routes(&source.path, &facts).then_some(tree);
+                    (source.clone(), Some((kept, syntax_error)), facts)
+                })
+                .collect()
+        });
+    let merge_started = std::time::Instant::now();
 
     let mut out = CodeFacts::default();
     let mut parsed = Vec::new();
@@ -133,7 +149,9 @@ pub fn load(files: &[SharedSource]) -> CodeFacts {
             });
         }
     }
-    let routes = routes::extract(&parsed, &out.model);
+    crate::timings::time("merge facts", || merge_started.elapsed());
+    let routes = crate::timings::time("routes", || routes::extract(&parsed, &out.model));
+    crate::timings::time("drop trees", || drop(parsed));
     out.model.routes = routes;
     out
 }

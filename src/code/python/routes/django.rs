@@ -9,10 +9,9 @@
 //! from decorators, class attributes (followed through base classes defined in the
 //! project) and the `REST_FRAMEWORK` defaults in settings.
 
-use crate::code::python::fields::FieldExt;
 use std::collections::{HashMap, HashSet};
 
-use tree_sitter::Node;
+use crate::code::tree::Node;
 
 use super::{join_paths, normalise_path};
 use crate::code::python::facts::{dotted, text, value_of};
@@ -180,8 +179,7 @@ fn string_of(source: &SharedSource, node: Node) -> Option<String> {
 }
 
 fn named_children(node: Node) -> Vec<Node> {
-    let mut cursor = node.walk();
-    node.named_children(&mut cursor)
+    node.named_children()
         .filter(|n| n.kind() != "comment")
         .collect()
 }
@@ -413,8 +411,7 @@ impl<'a> FileIndex<'a> {
 
     fn add_import(&mut self, node: Node<'a>) {
         let source = self.source;
-        let mut cursor = node.walk();
-        let names: Vec<Node> = node.children_by_field_name("name", &mut cursor).collect();
+        let names: Vec<Node> = node.children_by_field_name("name").collect();
         if node.kind() == "import_statement" {
             for name in names {
                 if name.kind() == "aliased_import" {
@@ -434,11 +431,7 @@ impl<'a> FileIndex<'a> {
             return;
         };
         let module = self.absolute(text(source, module_node));
-        let mut cursor = node.walk();
-        if node
-            .named_children(&mut cursor)
-            .any(|c| c.kind() == "wildcard_import")
-        {
+        if node.named_children().any(|c| c.kind() == "wildcard_import") {
             self.wildcards.push(module.clone());
         }
         for name in names {
@@ -2097,8 +2090,7 @@ impl<'a> Project<'a> {
                 }
                 _ => {}
             }
-            let mut cursor = node.walk();
-            let children: Vec<Node> = node.named_children(&mut cursor).collect();
+            let children: Vec<Node> = node.named_children().collect();
             stack.extend(children.into_iter().rev().map(|c| (c, in_return)));
         }
         facts.collection = many.filter(|_| queryset).or(returned);

@@ -7,11 +7,10 @@
 //! The first half of this file is a small cross-file index of Python names (imports,
 //! module-level objects, functions, classes, constants) that `flask.rs` shares.
 
-use crate::code::python::fields::FieldExt;
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 
-use tree_sitter::Node;
+use crate::code::tree::Node;
 
 use super::{join_paths, normalise_path};
 use crate::code::python::facts::{dotted, text};
@@ -88,11 +87,10 @@ impl<'a> ScanEnv<'_, 'a> {
         let mut decorated: Vec<(usize, Node<'a>)> = Vec::new();
         let root = parsed.tree.root_node();
         let mut classes = Vec::new();
-        visit(root, |node| {
+        root.visit(|node| {
             match node.kind() {
                 "import_statement" => {
-                    let mut cursor = node.walk();
-                    for name in node.children_by_field_name("name", &mut cursor) {
+                    for name in node.children_by_field_name("name") {
                         if name.kind() == "aliased_import" {
                             let (Some(m), Some(alias)) = (name.field("name"), name.field("alias"))
                             else {
@@ -117,9 +115,8 @@ impl<'a> ScanEnv<'_, 'a> {
                     };
                     let m = absolute(&module, package, text(source, m));
                     s.imported_modules.push(m.clone());
-                    let mut cursor = node.walk();
                     let mut any = false;
-                    for name in node.children_by_field_name("name", &mut cursor) {
+                    for name in node.children_by_field_name("name") {
                         any = true;
                         let (name_node, alias) = if name.kind() == "aliased_import" {
                             (name.field("name"), name.field("alias"))
@@ -205,8 +202,7 @@ impl<'a> ScanEnv<'_, 'a> {
             let name = text(source, name).to_string();
             let mut methods = Vec::new();
             if let Some(body) = node.field("body") {
-                let mut cursor = body.walk();
-                for child in body.named_children(&mut cursor) {
+                for child in body.named_children() {
                     let def = match child.kind() {
                         "function_definition" => Some(child),
                         "decorated_definition" => child
@@ -299,28 +295,6 @@ pub(super) struct Index<'a> {
     pub decorated: Vec<(usize, Node<'a>)>,
 }
 
-/// Calls `f(node)` on `root` and every node below it, in source order; `f` returns
-/// whether to visit the node's children. Iterative.
-pub(super) fn visit<'a>(root: Node<'a>, mut f: impl FnMut(Node<'a>) -> bool) {
-    let mut cursor = root.walk();
-    let mut descend = f(cursor.node());
-    loop {
-        if descend && cursor.goto_first_child() {
-            descend = f(cursor.node());
-            continue;
-        }
-        loop {
-            if cursor.goto_next_sibling() {
-                descend = f(cursor.node());
-                break;
-            }
-            if !cursor.goto_parent() {
-                return;
-            }
-        }
-    }
-}
-
 /// `app/api/routes/users.py` → (`app.api.routes.users`, false); `__init__.py` names
 /// its package.
 fn module_name(path: &str) -> (String, bool) {
@@ -373,9 +347,8 @@ pub(super) fn arguments(call: Node) -> Option<Node> {
 /// The value of keyword argument `name` of a call.
 pub(super) fn kwarg<'a>(source: &SharedSource, call: Node<'a>, name: &str) -> Option<Node<'a>> {
     let args = arguments(call)?;
-    let mut cursor = args.walk();
     let found = args
-        .named_children(&mut cursor)
+        .named_children()
         .filter(|c| c.kind() == "keyword_argument")
         .find(|c| c.field("name").is_some_and(|n| text(source, n) == name));
     found.and_then(|k| k.field("value"))
@@ -389,9 +362,8 @@ fn kwarg_node<'a>(source: &SharedSource, call: Node<'a>, name: &str) -> Option<N
 /// Positional argument `index` of a call (none after a `*args`).
 pub(super) fn positional(call: Node, index: usize) -> Option<Node> {
     let args = arguments(call)?;
-    let mut cursor = args.walk();
     let mut seen = 0;
-    for child in args.named_children(&mut cursor) {
+    for child in args.named_children() {
         match child.kind() {
             "keyword_argument" | "comment" | "dictionary_splat" => continue,
             "list_splat" => return None,
@@ -437,7 +409,7 @@ pub(super) fn body_calls<'a>(def: Node<'a>) -> Vec<Node<'a>> {
     let Some(body) = def.field("body") else {
         return out;
     };
-    visit(body, |n| match n.kind() {
+    body.visit(|n| match n.kind() {
         "function_definition" | "class_definition" | "lambda" | "decorated_definition" => false,
         "call" => {
             out.push(n);
@@ -805,7 +777,7 @@ impl<'a> Index<'a> {
                 let (ffile, def) = self.function_node(idx)?;
                 let source = self.source(ffile)?;
                 let mut found = None;
-                visit(def, |n| {
+                def.visit(|n| {
                     if found.is_some() {
                         return false;
                     }
@@ -847,8 +819,7 @@ impl<'a> Index<'a> {
             "string" => {
                 let mut out = String::new();
                 let mut format = false;
-                let mut cursor = node.walk();
-                for child in node.named_children(&mut cursor) {
+                for child in node.named_children() {
                     match child.kind() {
                         "string_start" => {
                             format = text(source, child)
@@ -875,8 +846,7 @@ impl<'a> Index<'a> {
             }
             "concatenated_string" => {
                 let mut out = String::new();
-                let mut cursor = node.walk();
-                for child in node.named_children(&mut cursor) {
+                for child in node.named_children() {
                     out.push_str(&self.const_str_at(file, child, depth + 1)?);
                 }
                 Some(out)
@@ -912,8 +882,7 @@ impl<'a> Index<'a> {
         if !matches!(node.kind(), "list" | "tuple" | "set") {
             return out;
         }
-        let mut cursor = node.walk();
-        for child in node.named_children(&mut cursor) {
+        for child in node.named_children() {
             if let Some(m) = self
                 .const_str(file, child)
                 .and_then(|s| Method::from_key(&s.trim().to_ascii_lowercase()))
@@ -1223,7 +1192,9 @@ pub fn extract(files: &[ParsedFile], model: &CodeModel) -> Vec<Route> {
     if !uses_fastapi {
         return Vec::new();
     }
-    let index = Index::build(files, model, CONSTRUCTORS);
+    let index = crate::timings::time("fastapi: index", || {
+        Index::build(files, model, CONSTRUCTORS)
+    });
     let mut fastapi = FastApi {
         index,
         prefixes: Vec::new(),
@@ -1234,13 +1205,15 @@ pub fn extract(files: &[ParsedFile], model: &CodeModel) -> Vec<Route> {
         dep_cache: Default::default(),
         mount_cache: Default::default(),
     };
-    fastapi.objects();
-    fastapi.edges();
-    let decls = fastapi.decls();
+    crate::timings::time("fastapi: objects", || fastapi.objects());
+    crate::timings::time("fastapi: edges", || fastapi.edges());
+    let decls = crate::timings::time("fastapi: decls", || fastapi.decls());
     let mut routes = Vec::new();
-    for decl in &decls {
-        fastapi.routes(decl, &mut routes);
-    }
+    crate::timings::time("fastapi: routes", || {
+        for decl in &decls {
+            fastapi.routes(decl, &mut routes);
+        }
+    });
     routes
 }
 
@@ -1488,8 +1461,7 @@ impl<'a> FastApi<'a> {
             else {
                 continue;
             };
-            let mut cursor = decorated.walk();
-            for decorator in decorated.named_children(&mut cursor) {
+            for decorator in decorated.named_children() {
                 if decorator.kind() != "decorator" {
                     continue;
                 }
@@ -1600,7 +1572,7 @@ impl<'a> FastApi<'a> {
         let Some(source) = self.index.source(file) else {
             return out;
         };
-        visit(node, |n| {
+        node.visit(|n| {
             if n.kind() != "call" {
                 return true;
             }
@@ -1649,8 +1621,7 @@ impl<'a> FastApi<'a> {
         let Some(parameters) = def.field("parameters") else {
             return out;
         };
-        let mut cursor = parameters.walk();
-        for p in parameters.named_children(&mut cursor) {
+        for p in parameters.named_children() {
             let (name, annotation, default) = match p.kind() {
                 "identifier" => (Some(p), None, None),
                 "typed_parameter" => (
@@ -1736,7 +1707,7 @@ impl<'a> FastApi<'a> {
         // `Annotated[int, Query()]` and friends decide first.
         if let Some(a) = annotation {
             let mut marker = None;
-            visit(a, |n| {
+            a.visit(|n| {
                 if marker.is_none() && n.kind() == "call" {
                     let name = callee(source, n);
                     let last = last_segment(&name);
@@ -2024,9 +1995,8 @@ pub(super) fn decorators<'a>(source: &SharedSource, def: Node<'a>) -> Vec<(Strin
     let Some(parent) = def.parent().filter(|p| p.kind() == "decorated_definition") else {
         return Vec::new();
     };
-    let mut cursor = parent.walk();
     parent
-        .named_children(&mut cursor)
+        .named_children()
         .filter(|c| c.kind() == "decorator")
         .filter_map(|d| Some((dotted(source, d.named_child(0)?), d)))
         .collect()
@@ -2083,15 +2053,12 @@ fn type_args(node: Node) -> Vec<Node> {
     let mut out = Vec::new();
     match node.kind() {
         "subscript" => {
-            let mut cursor = node.walk();
-            out.extend(node.children_by_field_name("subscript", &mut cursor));
+            out.extend(node.children_by_field_name("subscript"));
         }
         "generic_type" => {
-            let mut cursor = node.walk();
-            for child in node.named_children(&mut cursor) {
+            for child in node.named_children() {
                 if child.kind() == "type_parameter" {
-                    let mut inner = child.walk();
-                    out.extend(child.named_children(&mut inner));
+                    out.extend(child.named_children());
                 }
             }
         }

@@ -5,15 +5,14 @@
 //! own), and the evidence rules need: auth decorators and `before_request` guards,
 //! rate limits, pagination, query parameters read from `request.args`, collections.
 
-use crate::code::python::fields::FieldExt;
 use std::collections::HashSet;
 
-use tree_sitter::Node;
+use crate::code::tree::Node;
 
 use super::fastapi::{
     argument, callee, collection_in_body, decorators, handler_module, is_pagination_param, kwarg,
     last_segment, looks_like_auth, looks_like_guard, looks_like_rate_limit, looks_public,
-    paginate_calls, positional, status_of, visit, Index, Target,
+    paginate_calls, positional, status_of, Index, Target,
 };
 use super::{join_paths, normalise_path};
 use crate::code::python::facts::{dotted, text};
@@ -399,8 +398,7 @@ impl<'a> Flask<'a> {
                 },
                 _ => continue,
             };
-            let mut cursor = decorated.walk();
-            for decorator in decorated.named_children(&mut cursor) {
+            for decorator in decorated.named_children() {
                 if decorator.kind() != "decorator" {
                     continue;
                 }
@@ -545,8 +543,7 @@ impl<'a> Flask<'a> {
         let Some(superclasses) = info.node.field("superclasses") else {
             return Vec::new();
         };
-        let mut cursor = superclasses.walk();
-        let nodes: Vec<Node> = superclasses.named_children(&mut cursor).collect();
+        let nodes: Vec<Node> = superclasses.named_children().collect();
         nodes
             .into_iter()
             .filter_map(|n| match self.index.resolve(info.file, n) {
@@ -569,8 +566,7 @@ impl<'a> Flask<'a> {
             let info = self.index.classes.get(c)?;
             let source = self.index.source(info.file)?;
             if let Some(body) = info.node.field("body") {
-                let mut cursor = body.walk();
-                for statement in body.named_children(&mut cursor) {
+                for statement in body.named_children() {
                     let Some(assignment) = statement.named_child(0).filter(|a| {
                         statement.kind() == "expression_statement" && a.kind() == "assignment"
                     }) else {
@@ -644,8 +640,7 @@ impl<'a> Flask<'a> {
             let Some(source) = self.index.source(file) else {
                 continue;
             };
-            let mut cursor = list.walk();
-            for element in list.named_children(&mut cursor) {
+            for element in list.named_children() {
                 let name = match element.kind() {
                     "call" => callee(source, element),
                     _ => dotted(source, element),
@@ -694,7 +689,7 @@ impl<'a> Flask<'a> {
         }
         // `request.args.get("page")`, `request.args["page"]`.
         if let Some(body) = def.field("body") {
-            visit(body, |n| match n.kind() {
+            body.visit(|n| match n.kind() {
                 "function_definition" | "class_definition" | "lambda" | "decorated_definition" => {
                     false
                 }
@@ -829,9 +824,8 @@ impl<'a> Flask<'a> {
 /// `return jsonify(user), 201` as the function's last statement.
 fn returned_status(source: &crate::source::SharedSource, def: Node) -> Option<u16> {
     let body = def.field("body")?;
-    let mut cursor = body.walk();
     let last = body
-        .named_children(&mut cursor)
+        .named_children()
         .filter(|c| c.kind() != "comment")
         .last()?;
     if last.kind() != "return_statement" {

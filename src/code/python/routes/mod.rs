@@ -10,9 +10,13 @@ use super::ParsedFile;
 use crate::model::code::{CodeModel, Route};
 
 pub fn extract(files: &[ParsedFile], model: &CodeModel) -> Vec<Route> {
-    let mut routes = fastapi::extract(files, model);
-    routes.extend(flask::extract(files, model));
-    routes.extend(django::extract(files, model));
+    let mut routes = crate::timings::time("routes: fastapi", || fastapi::extract(files, model));
+    routes.extend(crate::timings::time("routes: flask", || {
+        flask::extract(files, model)
+    }));
+    routes.extend(crate::timings::time("routes: django", || {
+        django::extract(files, model)
+    }));
     // An app built inside a test exercises the framework; it is not the service's API.
     routes.retain(|r| !super::is_test_path(r.location.path()));
     routes.sort_by(|a, b| {

@@ -1,0 +1,399 @@
+//! A compact, owned copy of a tree-sitter syntax tree.
+//!
+//! Extraction reads each tree several times (facts, then the route index, then route
+//! building across files), and route building needs the trees of many files at once.
+//! Tree-sitter's own trees cost about ten times more memory per node than this copy,
+//! keeping them slows the parser down (it cannot reuse freed memory), and every step
+//! through them is a call into C. The copy is one flat array in source order: a node is
+//! an index, its subtree the indices up to `subtree_end`, so walks are plain loops.
+//! It is made in one pass right after parsing, and the tree-sitter tree is dropped.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::ops::Range;
+
+/// Node kind and field names of a grammar, resolved once.
+pub struct Grammar {
+    kinds: Vec<&'static str>,
+    named: Vec<bool>,
+    fields: HashMap<&'static str, u16>,
+}
+
+/// Tree-sitter's id for `ERROR` nodes (outside the grammar's own table).
+const ERROR_KIND: u16 = u16::MAX;
+const NO_PARENT: u32 = u32::MAX;
+
+impl Grammar {
+    pub fn new(language: &tree_sitter::Language) -> Self {
+        let count = language.node_kind_count();
+        let kinds = (0..count)
+            .map(|id| language.node_kind_for_id(id as u16).unwrap_or(""))
+            .collect();
+        let named = (0..count)
+            .map(|id| language.node_kind_is_named(id as u16))
+            .collect();
+        let fields = (1..=language.field_count() as u16)
+            .filter_map(|id| Some((language.field_name_for_id(id)?, id)))
+            .collect();
+        Grammar {
+            kinds,
+            named,
+            fields,
+        }
+    }
+
+    fn kind_name(&self, id: u16) -> &'static str {
+        match self.kinds.get(id as usize) {
+            Some(name) => name,
+            None if id == ERROR_KIND => "ERROR",
+            None => "",
+        }
+    }
+
+    fn field_id(&self, name: &str) -> Option<u16> {
+        self.fields.get(name).copied()
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Raw {
+    start: u32,
+    end: u32,
+    parent: u32,
+    /// One past the last node of this node's subtree.
+    subtree_end: u32,
+    kind: u16,
+    /// The field this node fills in its parent; 0 for none.
+    field: u16,
+}
+
+pub struct Tree {
+    nodes: Vec<Raw>,
+    grammar: &'static Grammar,
+}
+
+impl Tree {
+    /// Copies a tree-sitter tree (all nodes, named or not, in source order).
+    pub fn copy(tree: &tree_sitter::Tree, grammar: &'static Grammar) -> Self {
+        let mut nodes: Vec<Raw> = Vec::with_capacity(tree.root_node().descendant_count());
+        // Open nodes, innermost last: their subtree ends once the walk leaves them.
+        let mut open: Vec<u32> = Vec::new();
+        let mut cursor = tree.walk();
+        loop {
+            let node = cursor.node();
+            let id = nodes.len() as u32;
+            nodes.push(Raw {
+                start: node.start_byte() as u32,
+                end: node.end_byte() as u32,
+                parent: open.last().copied().unwrap_or(NO_PARENT),
+                subtree_end: id + 1,
+                kind: node.kind_id(),
+                field: cursor.field_id().map_or(0, |f| f.get()),
+            });
+            if cursor.goto_first_child() {
+                open.push(id);
+                continue;
+            }
+            loop {
+                if cursor.goto_next_sibling() {
+                    break;
+                }
+                if !cursor.goto_parent() {
+                    return Tree { nodes, grammar };
+                }
+                if let Some(closed) = open.pop() {
+                    let end = nodes.len() as u32;
+                    if let Some(raw) = nodes.get_mut(closed as usize) {
+                        raw.subtree_end = end;
+                    }
+                }
+            }
+        }
+    }
+
+    pub fn root_node(&self) -> Node<'_> {
+        Node { tree: self, id: 0 }
+    }
+
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
+    }
+
+    fn raw(&self, id: u32) -> &Raw {
+        &self.nodes[id as usize]
+    }
+}
+
+/// A node of a [`Tree`]: cheap to copy, and equal only to itself.
+#[derive(Clone, Copy)]
+pub struct Node<'t> {
+    tree: &'t Tree,
+    id: u32,
+}
+
+impl PartialEq for Node<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.id == other.id && std::ptr::eq(self.tree, other.tree)
+    }
+}
+
+impl Eq for Node<'_> {}
+
+impl std::hash::Hash for Node<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.id.hash(state);
+        (self.tree as *const Tree).hash(state);
+    }
+}
+
+impl fmt::Debug for Node<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {:?}", self.kind(), self.byte_range())
+    }
+}
+
+impl<'t> Node<'t> {
+    fn raw(&self) -> &'t Raw {
+        self.tree.raw(self.id)
+    }
+
+    fn at(&self, id: u32) -> Node<'t> {
+        Node {
+            tree: self.tree,
+            id,
+        }
+    }
+
+    pub fn kind(&self) -> &'static str {
+        self.tree.grammar.kind_name(self.raw().kind)
+    }
+
+    pub fn kind_id(&self) -> u16 {
+        self.raw().kind
+    }
+
+    pub fn is_named(&self) -> bool {
+        let kind = self.raw().kind;
+        kind == ERROR_KIND || self.tree.grammar.named.get(kind as usize) == Some(&true)
+    }
+
+    pub fn start_byte(&self) -> usize {
+        self.raw().start as usize
+    }
+
+    pub fn end_byte(&self) -> usize {
+        self.raw().end as usize
+    }
+
+    pub fn byte_range(&self) -> Range<usize> {
+        self.start_byte()..self.end_byte()
+    }
+
+    pub fn parent(&self) -> Option<Node<'t>> {
+        let parent = self.raw().parent;
+        (parent != NO_PARENT).then(|| self.at(parent))
+    }
+
+    /// Direct children, named or not, in source order.
+    pub fn children(&self) -> Children<'t> {
+        Children {
+            tree: self.tree,
+            next: self.id + 1,
+            end: self.raw().subtree_end,
+        }
+    }
+
+    pub fn named_children(&self) -> impl Iterator<Item = Node<'t>> + 't {
+        self.children().filter(Node::is_named)
+    }
+
+    pub fn child(&self, index: usize) -> Option<Node<'t>> {
+        self.children().nth(index)
+    }
+
+    pub fn named_child(&self, index: usize) -> Option<Node<'t>> {
+        self.named_children().nth(index)
+    }
+
+    pub fn named_child_count(&self) -> usize {
+        self.named_children().count()
+    }
+
+    /// The first child in field `name`, like tree-sitter's `child_by_field_name`.
+    pub fn field(&self, name: &str) -> Option<Node<'t>> {
+        let id = self.tree.grammar.field_id(name)?;
+        self.children().find(|c| c.raw().field == id)
+    }
+
+    /// Every child in field `name`.
+    pub fn children_by_field_name(&self, name: &str) -> impl Iterator<Item = Node<'t>> + 't {
+        let id = self.tree.grammar.field_id(name).unwrap_or(0);
+        self.children()
+            .filter(move |c| id != 0 && c.raw().field == id)
+    }
+
+    /// The smallest node below this one (or this one) that spans `start..end`.
+    pub fn descendant_for_byte_range(&self, start: usize, end: usize) -> Option<Node<'t>> {
+        let spans = |n: &Node| n.start_byte() <= start && end <= n.end_byte();
+        if !spans(self) {
+            return None;
+        }
+        let mut node = *self;
+        while let Some(child) = node.children().find(spans) {
+            node = child;
+        }
+        Some(node)
+    }
+
+    /// Calls `f` on this node and every node below it, in source order; `f` returns
+    /// whether to go into the node's children.
+    pub fn visit(&self, mut f: impl FnMut(Node<'t>) -> bool) {
+        let mut id = self.id;
+        let end = self.raw().subtree_end;
+        while id < end {
+            let node = self.at(id);
+            id = if f(node) {
+                id + 1
+            } else {
+                node.raw().subtree_end
+            };
+        }
+    }
+}
+
+/// The direct children of a node: each next child starts where the previous subtree
+/// ends.
+pub struct Children<'t> {
+    tree: &'t Tree,
+    next: u32,
+    end: u32,
+}
+
+impl<'t> Iterator for Children<'t> {
+    type Item = Node<'t>;
+
+    fn next(&mut self) -> Option<Node<'t>> {
+        if self.next >= self.end {
+            return None;
+        }
+        let node = Node {
+            tree: self.tree,
+            id: self.next,
+        };
+        self.next = node.raw().subtree_end;
+        Some(node)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::OnceLock;
+
+    fn grammar() -> &'static Grammar {
+        static GRAMMAR: OnceLock<Grammar> = OnceLock::new();
+        GRAMMAR.get_or_init(|| Grammar::new(&tree_sitter_python::LANGUAGE.into()))
+    }
+
+    fn parse(text: &str) -> (tree_sitter::Tree, Tree) {
+        let mut parser = tree_sitter::Parser::new();
+        parser
+            .set_language(&tree_sitter_python::LANGUAGE.into())
+            .unwrap();
+        let tree = parser.parse(text, None).unwrap();
+        let copy = Tree::copy(&tree, grammar());
+        (tree, copy)
+    }
+
+    /// Every node of the copy answers like the tree-sitter node it was copied from.
+    fn assert_same(original: tree_sitter::Node, copy: Node) {
+        assert_eq!(original.kind(), copy.kind());
+        assert_eq!(original.kind_id(), copy.kind_id());
+        assert_eq!(original.is_named(), copy.is_named());
+        assert_eq!(original.byte_range(), copy.byte_range());
+        assert_eq!(original.named_child_count(), copy.named_child_count());
+        let language: tree_sitter::Language = tree_sitter_python::LANGUAGE.into();
+        for id in 1..=language.field_count() as u16 {
+            let name = language.field_name_for_id(id).unwrap();
+            assert_eq!(
+                original.child_by_field_name(name).map(|n| n.byte_range()),
+                copy.field(name).map(|n| n.byte_range()),
+                "field {name} of {}",
+                copy.kind()
+            );
+            let mut cursor = original.walk();
+            let originals: Vec<_> = original
+                .children_by_field_name(name, &mut cursor)
+                .map(|n| n.byte_range())
+                .collect();
+            let copies: Vec<_> = copy
+                .children_by_field_name(name)
+                .map(|n| n.byte_range())
+                .collect();
+            assert_eq!(originals, copies, "children in field {name}");
+        }
+        let mut cursor = original.walk();
+        let children: Vec<_> = original.children(&mut cursor).collect();
+        let copies: Vec<_> = copy.children().collect();
+        assert_eq!(children.len(), copies.len(), "children of {}", copy.kind());
+        for (o, c) in children.into_iter().zip(copies) {
+            assert_eq!(c.parent(), Some(copy));
+            assert_same(o, c);
+        }
+    }
+
+    #[test]
+    fn the_copy_has_the_shape_of_the_original() {
+        let (tree, copy) = parse(
+            "import a.b as c\nfrom .x import (y, z as w)\n\n@app.get('/items/{id}', status_code=201)\nasync def f(id: int, q: str = None, *args, **kw):\n    # archlint-ignore[x]\n    for i in db.query(X).all():\n        print(f\"{i!r} and {{}}\", [j for j in i if j])\n    return {'a': 1, **kw}\n\nclass C(Base):\n    x: int = 1\n    def m(self): pass\n",
+        );
+        assert_eq!(copy.len(), tree.root_node().descendant_count());
+        assert_same(tree.root_node(), copy.root_node());
+        assert_eq!(copy.root_node().parent(), None);
+    }
+
+    #[test]
+    fn broken_code_is_copied_with_its_error_nodes() {
+        let (tree, copy) =
+            parse("def f(:\n    return\nprint(1)))\n@app.post('/y')\ndef g(): pass\n");
+        assert!(tree.root_node().has_error());
+        assert_same(tree.root_node(), copy.root_node());
+        let mut kinds = Vec::new();
+        copy.root_node().visit(|n| {
+            kinds.push(n.kind());
+            true
+        });
+        assert!(kinds.contains(&"ERROR"), "{kinds:?}");
+    }
+
+    #[test]
+    fn visit_skips_the_children_it_is_told_to_skip() {
+        let (_, copy) = parse("def f():\n    g()\nh()\n");
+        let mut calls = Vec::new();
+        copy.root_node().visit(|n| {
+            if n.kind() == "call" {
+                calls.push(n.start_byte());
+            }
+            n.kind() != "function_definition"
+        });
+        assert_eq!(calls, vec![17]);
+        let mut all = 0;
+        copy.root_node().visit(|_| {
+            all += 1;
+            true
+        });
+        assert_eq!(all, copy.len());
+    }
+
+    #[test]
+    fn an_empty_file_is_a_module_alone() {
+        let (_, copy) = parse("");
+        assert_eq!(copy.len(), 1);
+        assert_eq!(copy.root_node().kind(), "module");
+        assert_eq!(copy.root_node().children().count(), 0);
+    }
+}
