@@ -209,32 +209,15 @@ fn load(
         load_sql(&mut project, options, settings, &sql_files);
     }
     if !python_files.is_empty() {
-        crate::timings::time("code (total)", || {
-            load_code(&mut project, options, &python_files)
-        });
         let dialect = settings
             .config
             .sql
             .dialect
             .map(sql_dialect)
             .unwrap_or(project.sql.schema.dialect);
-        let embedded = crate::timings::time("embedded sql", || {
-            code::embedded_sql::queries(&project.code, dialect)
+        crate::timings::time("code (total)", || {
+            load_code(&mut project, options, &python_files, dialect)
         });
-        project.sql.queries.extend(embedded);
-        // Alembic revisions are what the database went through; the models only say what
-        // the code expects. With a revision history, the models add nothing but echoes.
-        let alembic = crate::timings::time("alembic", || {
-            code::python::alembic::histories(&project.code, dialect)
-        });
-        if alembic.is_empty() {
-            let models =
-                crate::timings::time("orm", || code::python::orm::schema(&project.code, dialect));
-            if let Some(models) = models {
-                project.sql.schema.histories.push(models);
-            }
-        }
-        project.sql.schema.histories.extend(alembic);
     }
     (project, documents)
 }
@@ -293,12 +276,21 @@ fn load_sql(
 
 /// Parses the source files and extracts the code model; like SQL, a panic costs these
 /// facts, reported once, not the run.
-fn load_code(project: &mut Project, options: &CheckOptions, python: &[SharedSource]) {
-    match std::panic::catch_unwind(AssertUnwindSafe(|| code::load_code(python))) {
-        Ok(facts) => {
+fn load_code(
+    project: &mut Project,
+    options: &CheckOptions,
+    python: &[SharedSource],
+    dialect: SqlDialect,
+) {
+    match std::panic::catch_unwind(AssertUnwindSafe(|| {
+        code::load_code(python, |model| sql_from_code(model, dialect))
+    })) {
+        Ok((facts, (queries, histories))) => {
             project.load_problems.extend(facts.problems);
             project.suppressions.extend(facts.suppressions);
             project.code = facts.model;
+            project.sql.queries.extend(queries);
+            project.sql.schema.histories.extend(histories);
         }
         Err(_) => project.load_problems.push(internal_error(
             String::new(),
@@ -306,6 +298,31 @@ fn load_code(project: &mut Project, options: &CheckOptions, python: &[SharedSour
             "the source files; they were",
         )),
     }
+}
+
+/// What the code says about the database: SQL passed to execute calls, and the schema
+/// from Alembic revisions or, without any, from the ORM models.
+fn sql_from_code(
+    model: &crate::model::code::CodeModel,
+    dialect: SqlDialect,
+) -> (
+    Vec<crate::model::query::QueryFact>,
+    Vec<crate::model::schema::SchemaHistory>,
+) {
+    let queries = crate::timings::time("embedded sql", || {
+        code::embedded_sql::queries(model, dialect)
+    });
+    // Alembic revisions are what the database went through; the models only say what
+    // the code expects. With a revision history, the models add nothing but echoes.
+    let mut histories = crate::timings::time("alembic", || {
+        code::python::alembic::histories(model, dialect)
+    });
+    if histories.is_empty() {
+        histories.extend(crate::timings::time("orm", || {
+            code::python::orm::schema(model, dialect)
+        }));
+    }
+    (queries, histories)
 }
 
 fn sql_dialect(dialect: Dialect) -> SqlDialect {
@@ -397,17 +414,23 @@ pub fn check(options: &CheckOptions, settings: &Settings) -> Outcome {
             .iter()
             .any(|r| matches_selector(target, r.id) && enabled(options, settings, r.id))
     };
-    let mut findings = suppress::apply(findings, &project.suppressions, &is_enabled);
-    findings.retain(|f| enabled(options, settings, f.rule));
-
-    let mut reported = grade(findings, settings);
-    reported.sort_by(|a, b| sort_key(a).cmp(&sort_key(b)));
+    let reported = crate::timings::time("suppress + grade", || {
+        let mut findings = suppress::apply(findings, &project.suppressions, &is_enabled);
+        findings.retain(|f| enabled(options, settings, f.rule));
+        let mut reported = grade(findings, settings);
+        reported.sort_by(|a, b| sort_key(a).cmp(&sort_key(b)));
+        reported
+    });
+    let sql_files = project.sql.files.len();
+    // Freeing millions of small facts takes a noticeable part of a run; nothing waits
+    // for it, so it happens beside the report (and is cut short when the process ends).
+    std::thread::spawn(move || drop(project));
     Outcome {
         findings: reported,
         checked_paths,
         files_checked,
         documents,
-        sql_files: project.sql.files.len(),
+        sql_files,
         elapsed: started.elapsed(),
     }
 }

@@ -8,3 +8,6 @@ fn main() {
     }));
     std::process::exit(archlint::cli::run());
 }
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;

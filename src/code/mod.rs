@@ -19,7 +19,12 @@ pub struct CodeFacts {
     pub suppressions: Vec<Suppression>,
 }
 
-/// Reads the Python files (the only language so far).
-pub fn load_code(python: &[SharedSource]) -> CodeFacts {
-    python::load(python)
+/// Reads the Python files (the only language so far). `beside` is work that needs the
+/// facts but not the routes (SQL in code, ORM schemas); it runs while routes are
+/// resolved across files.
+pub fn load_code<R: Send>(
+    python: &[SharedSource],
+    beside: impl FnOnce(&CodeModel) -> R + Send,
+) -> (CodeFacts, R) {
+    python::load(python, beside)
 }

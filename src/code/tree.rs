@@ -8,7 +8,6 @@
 //! an index, its subtree the indices up to `subtree_end`, so walks are plain loops.
 //! It is made in one pass right after parsing, and the tree-sitter tree is dropped.
 
-use std::collections::HashMap;
 use std::fmt;
 use std::ops::Range;
 
@@ -16,7 +15,8 @@ use std::ops::Range;
 pub struct Grammar {
     kinds: Vec<&'static str>,
     named: Vec<bool>,
-    fields: HashMap<&'static str, u16>,
+    /// Looked up on every field access: a fast hash matters here.
+    fields: rustc_hash::FxHashMap<&'static str, u16>,
 }
 
 /// Tree-sitter's id for `ERROR` nodes (outside the grammar's own table).

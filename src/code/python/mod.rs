@@ -16,7 +16,7 @@ use tree_sitter::Parser;
 use super::tree::{Grammar, Tree};
 use super::CodeFacts;
 use crate::finding::{Finding, Location};
-use crate::model::code::{CodeFile, Language};
+use crate::model::code::{CodeFile, CodeModel, Language};
 use crate::source::{SharedSource, Span};
 use crate::suppress::{Scope, Suppression};
 
@@ -69,9 +69,13 @@ pub fn is_test_path(path: &str) -> bool {
         || file == "conftest.py"
 }
 
-pub fn load(files: &[SharedSource]) -> CodeFacts {
-    type Read = (Option<Tree>, Option<Finding>);
-    let per_file: Vec<(SharedSource, Option<Read>, facts::FileFacts)> =
+/// Reads the files into the code model. `beside` is work that needs the facts but not
+/// the routes; it runs while the routes are resolved.
+pub fn load<R: Send>(
+    files: &[SharedSource],
+    beside: impl FnOnce(&CodeModel) -> R + Send,
+) -> (CodeFacts, R) {
+    let per_file: Vec<PerFile> =
         crate::timings::time("parse + facts", || {
             files
                 .par_iter()
@@ -87,9 +91,38 @@ pub fn load(files: &[SharedSource]) -> CodeFacts {
                 })
                 .collect()
         });
-    let merge_started = std::time::Instant::now();
+    let (out, parsed) = crate::timings::time("merge facts", || merge(per_file));
+    let (routes, beside) = crate::timings::time("routes", || {
+        rayon::join(
+            || routes::extract(&parsed, &out.model),
+            || beside(&out.model),
+        )
+    });
+    let mut out = out;
+    out.model.routes = routes;
+    // Trees are freed beside whatever comes next.
+    std::thread::spawn(move || drop(parsed));
+    (out, beside)
+}
 
+type PerFile = (SharedSource, Option<(Option<Tree>, Option<Finding>)>, facts::FileFacts);
+
+/// One model from the files' facts, function indices made global; the trees that route
+/// resolution reads, with where each file's functions start.
+fn merge(per_file: Vec<PerFile>) -> (CodeFacts, Vec<ParsedFile>) {
     let mut out = CodeFacts::default();
+    // Exact sizes first: growing by doubling would copy the largest vectors repeatedly
+    // and leave up to half of them unused.
+    let total = |count: fn(&facts::FileFacts) -> usize| -> usize {
+        per_file.iter().map(|(_, _, f)| count(f)).sum()
+    };
+    let model = &mut out.model;
+    model.functions.reserve_exact(total(|f| f.functions.len()));
+    model.calls.reserve_exact(total(|f| f.calls.len()));
+    model.assignments.reserve_exact(total(|f| f.assignments.len()));
+    model.returns.reserve_exact(total(|f| f.returns.len()));
+    model.imports.reserve_exact(total(|f| f.imports.len()));
+    model.files.reserve_exact(per_file.len());
     let mut parsed = Vec::new();
     for (source, parsed_file, file_facts) in per_file {
         let Some((tree, syntax_error)) = parsed_file else {
@@ -149,11 +182,7 @@ pub fn load(files: &[SharedSource]) -> CodeFacts {
             });
         }
     }
-    crate::timings::time("merge facts", || merge_started.elapsed());
-    let routes = crate::timings::time("routes", || routes::extract(&parsed, &out.model));
-    crate::timings::time("drop trees", || drop(parsed));
-    out.model.routes = routes;
-    out
+    (out, parsed)
 }
 
 /// Modules of the web frameworks (and their extensions) whose importers may declare

@@ -12,6 +12,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::code::tree::Node;
+use rayon::prelude::*;
 
 use super::{join_paths, normalise_path};
 use crate::code::python::facts::{dotted, text, value_of};
@@ -638,6 +639,13 @@ struct Project<'a> {
 }
 
 pub fn extract(files: &[ParsedFile], model: &CodeModel) -> Vec<Route> {
+    let uses_django = model.imports.iter().any(|i| {
+        let root = i.module.split('.').next().unwrap_or(&i.module);
+        root == "django" || root == "rest_framework"
+    });
+    if !uses_django {
+        return Vec::new();
+    }
     match Project::new(files, model) {
         Some(project) => project.routes(),
         None => Vec::new(),
@@ -647,7 +655,7 @@ pub fn extract(files: &[ParsedFile], model: &CodeModel) -> Vec<Route> {
 impl<'a> Project<'a> {
     fn new(files: &'a [ParsedFile], model: &'a CodeModel) -> Option<Self> {
         let first = &files.first()?.source;
-        let index: Vec<FileIndex<'a>> = files.iter().map(FileIndex::build).collect();
+        let index: Vec<FileIndex<'a>> = files.par_iter().map(FileIndex::build).collect();
         if index
             .iter()
             .all(|f| !f.values.contains_key("urlpatterns") && f.registrations.is_empty())

@@ -83,7 +83,7 @@ impl<'a> ScanEnv<'_, 'a> {
         let mut s = Symbols::default();
         let mut objects: Vec<Object<'a>> = Vec::new();
         let mut found_classes: Vec<Class<'a>> = Vec::new();
-        let mut calls: Vec<(usize, Node<'a>)> = Vec::new();
+        let mut calls: Vec<MethodCall<'a>> = Vec::new();
         let mut decorated: Vec<(usize, Node<'a>)> = Vec::new();
         let root = parsed.tree.root_node();
         let mut classes = Vec::new();
@@ -183,12 +183,18 @@ impl<'a> ScanEnv<'_, 'a> {
                     }
                 }
                 "class_definition" => classes.push(node),
-                "call"
-                    if node
-                        .field("function")
-                        .is_some_and(|f| f.kind() == "attribute") =>
-                {
-                    calls.push((file, node));
+                "call" => {
+                    let function = node.field("function").filter(|f| f.kind() == "attribute");
+                    if let Some((object, method)) = function
+                        .and_then(|f| Some((f.field("object")?, f.field("attribute")?)))
+                    {
+                        calls.push(MethodCall {
+                            file,
+                            call: node,
+                            object,
+                            method: text(source, method),
+                        });
+                    }
                 }
                 "decorated_definition" => decorated.push((file, node)),
                 _ => {}
@@ -242,8 +248,18 @@ struct FileScan<'a> {
     symbols: Symbols<'a>,
     objects: Vec<Object<'a>>,
     classes: Vec<Class<'a>>,
-    calls: Vec<(usize, Node<'a>)>,
+    calls: Vec<MethodCall<'a>>,
     decorated: Vec<(usize, Node<'a>)>,
+}
+
+/// `object.method(...)`, read once when the file is indexed: the loops over every call
+/// of the project look at the method name first.
+#[derive(Clone, Copy)]
+pub(super) struct MethodCall<'a> {
+    pub file: usize,
+    pub call: Node<'a>,
+    pub object: Node<'a>,
+    pub method: &'a str,
 }
 
 /// A framework object created by a constructor call: `app = FastAPI()`.
@@ -289,8 +305,8 @@ pub(super) struct Index<'a> {
     classes_by_pos: HashMap<(usize, usize), usize>,
     pub objects: Vec<Object<'a>>,
     pub classes: Vec<Class<'a>>,
-    /// Method calls `x.y(...)` anywhere, with their file.
-    pub calls: Vec<(usize, Node<'a>)>,
+    /// Method calls `x.y(...)` anywhere.
+    pub calls: Vec<MethodCall<'a>>,
     /// `decorated_definition` nodes anywhere, with their file.
     pub decorated: Vec<(usize, Node<'a>)>,
 }
@@ -1282,11 +1298,14 @@ impl<'a> FastApi<'a> {
                 }
             }
         }
-        for &(file, call) in &self.index.calls {
+        for &MethodCall {
+            file,
+            call,
+            object,
+            method: attr,
+        } in &self.index.calls
+        {
             let Some(source) = self.index.source(file) else {
-                continue;
-            };
-            let Some((object, attr)) = self.index.method_call(file, call) else {
                 continue;
             };
             if attr != "add_middleware" {
@@ -1324,11 +1343,14 @@ impl<'a> FastApi<'a> {
     /// `app.mount("/path", sub_app)`.
     fn edges(&mut self) {
         let mut edges = Vec::new();
-        for &(file, call) in &self.index.calls {
+        for &MethodCall {
+            file,
+            call,
+            object,
+            method: attr,
+        } in &self.index.calls
+        {
             let Some(source) = self.index.source(file) else {
-                continue;
-            };
-            let Some((object, attr)) = self.index.method_call(file, call) else {
                 continue;
             };
             let (child, prefix) = match attr {
@@ -1504,11 +1526,14 @@ impl<'a> FastApi<'a> {
                 });
             }
         }
-        for &(file, call) in &self.index.calls {
+        for &MethodCall {
+            file,
+            call,
+            object,
+            method: attr,
+        } in &self.index.calls
+        {
             let Some(source) = self.index.source(file) else {
-                continue;
-            };
-            let Some((object, attr)) = self.index.method_call(file, call) else {
                 continue;
             };
             if !matches!(attr, "add_api_route" | "add_route") {

@@ -12,7 +12,7 @@ use crate::code::tree::Node;
 use super::fastapi::{
     argument, callee, collection_in_body, decorators, handler_module, is_pagination_param, kwarg,
     last_segment, looks_like_auth, looks_like_guard, looks_like_rate_limit, looks_public,
-    paginate_calls, positional, status_of, Index, Target,
+    paginate_calls, positional, status_of, Index, MethodCall, Target,
 };
 use super::{join_paths, normalise_path};
 use crate::code::python::facts::{dotted, text};
@@ -184,10 +184,13 @@ impl<'a> Flask<'a> {
                 }
             }
         }
-        for &(file, call) in &self.index.calls {
-            let Some((object, attr)) = self.index.method_call(file, call) else {
-                continue;
-            };
+        for &MethodCall {
+            file,
+            call,
+            object,
+            method: attr,
+        } in &self.index.calls
+        {
             if !matches!(attr, "before_request" | "before_app_request") {
                 continue;
             }
@@ -245,10 +248,10 @@ impl<'a> Flask<'a> {
                 .and_then(|a| self.flask_object(o.file, a))
                 .into_iter()
                 .collect();
-            for &(file, call) in &self.index.calls {
-                let Some((object, "init_app")) = self.index.method_call(file, call) else {
+            for &MethodCall { file, call, object, method } in &self.index.calls {
+                if method != "init_app" {
                     continue;
-                };
+                }
                 if self.index.object_of(file, object) != Some(id) {
                     continue;
                 }
@@ -271,11 +274,11 @@ impl<'a> Flask<'a> {
     /// `parent.register_blueprint(child, url_prefix=...)`.
     fn edges(&mut self) {
         let mut edges = Vec::new();
-        for &(file, call) in &self.index.calls {
-            let Some(source) = self.index.source(file) else {
+        for &MethodCall { file, call, object, method } in &self.index.calls {
+            if method != "register_blueprint" {
                 continue;
-            };
-            let Some((object, "register_blueprint")) = self.index.method_call(file, call) else {
+            }
+            let Some(source) = self.index.source(file) else {
                 continue;
             };
             let Some(parent) = self.flask_object(file, object) else {
@@ -443,11 +446,11 @@ impl<'a> Flask<'a> {
                 });
             }
         }
-        for &(file, call) in &self.index.calls {
-            let Some(source) = self.index.source(file) else {
+        for &MethodCall { file, call, object, method } in &self.index.calls {
+            if method != "add_url_rule" {
                 continue;
-            };
-            let Some((object, "add_url_rule")) = self.index.method_call(file, call) else {
+            }
+            let Some(source) = self.index.source(file) else {
                 continue;
             };
             let Some(object) = self.route_object(file, object) else {

@@ -138,7 +138,7 @@ pub(crate) mod test_support {
                 ))
             })
             .collect();
-        let model = crate::code::python::load(&sources).model;
+        let model = crate::code::python::load(&sources, |_| ()).0.model;
         for r in &model.routes {
             if let Some(f) = model.function(r.function) {
                 assert!(
