@@ -15,6 +15,10 @@ use std::ops::Range;
 pub struct Grammar {
     kinds: Vec<&'static str>,
     named: Vec<bool>,
+    /// Tokens that are not words (`(`, `,`, `:`): unless they fill a field (`+` as a
+    /// binary operator's `operator`), no extraction looks at them, and they are a third
+    /// of all nodes.
+    punctuation: Vec<bool>,
     /// Looked up on every field access: a fast hash matters here.
     fields: rustc_hash::FxHashMap<&'static str, u16>,
 }
@@ -32,12 +36,21 @@ impl Grammar {
         let named = (0..count)
             .map(|id| language.node_kind_is_named(id as u16))
             .collect();
+        let punctuation = (0..count)
+            .map(|id| {
+                let kind = language.node_kind_for_id(id as u16).unwrap_or("");
+                !language.node_kind_is_named(id as u16)
+                    && !kind.is_empty()
+                    && !kind.chars().any(char::is_alphanumeric)
+            })
+            .collect();
         let fields = (1..=language.field_count() as u16)
             .filter_map(|id| Some((language.field_name_for_id(id)?, id)))
             .collect();
         Grammar {
             kinds,
             named,
+            punctuation,
             fields,
         }
     }
@@ -73,7 +86,8 @@ pub struct Tree {
 }
 
 impl Tree {
-    /// Copies a tree-sitter tree (all nodes, named or not, in source order).
+    /// Copies a tree-sitter tree in source order: every node but punctuation that fills
+    /// no field.
     pub fn copy(tree: &tree_sitter::Tree, grammar: &'static Grammar) -> Self {
         let mut nodes: Vec<Raw> = Vec::with_capacity(tree.root_node().descendant_count());
         // Open nodes, innermost last: their subtree ends once the walk leaves them.
@@ -81,24 +95,30 @@ impl Tree {
         let mut cursor = tree.walk();
         loop {
             let node = cursor.node();
-            let id = nodes.len() as u32;
-            nodes.push(Raw {
-                start: node.start_byte() as u32,
-                end: node.end_byte() as u32,
-                parent: open.last().copied().unwrap_or(NO_PARENT),
-                subtree_end: id + 1,
-                kind: node.kind_id(),
-                field: cursor.field_id().map_or(0, |f| f.get()),
-            });
-            if cursor.goto_first_child() {
-                open.push(id);
-                continue;
+            let kind = node.kind_id();
+            let field = cursor.field_id().map_or(0, |f| f.get());
+            let punctuation = field == 0 && grammar.punctuation.get(kind as usize) == Some(&true);
+            if !punctuation {
+                let id = nodes.len() as u32;
+                nodes.push(Raw {
+                    start: node.start_byte() as u32,
+                    end: node.end_byte() as u32,
+                    parent: open.last().copied().unwrap_or(NO_PARENT),
+                    subtree_end: id + 1,
+                    kind,
+                    field,
+                });
+                if cursor.goto_first_child() {
+                    open.push(id);
+                    continue;
+                }
             }
             loop {
                 if cursor.goto_next_sibling() {
                     break;
                 }
                 if !cursor.goto_parent() {
+                    nodes.shrink_to_fit();
                     return Tree { nodes, grammar };
                 }
                 if let Some(closed) = open.pop() {
@@ -316,6 +336,10 @@ mod tests {
         assert_eq!(original.is_named(), copy.is_named());
         assert_eq!(original.byte_range(), copy.byte_range());
         assert_eq!(original.named_child_count(), copy.named_child_count());
+        assert_eq!(
+            original.child_by_field_name("operator").map(|n| n.kind()),
+            copy.field("operator").map(|n| n.kind())
+        );
         let language: tree_sitter::Language = tree_sitter_python::LANGUAGE.into();
         for id in 1..=language.field_count() as u16 {
             let name = language.field_name_for_id(id).unwrap();
@@ -336,8 +360,21 @@ mod tests {
                 .collect();
             assert_eq!(originals, copies, "children in field {name}");
         }
+        // The copy leaves out punctuation that fills no field.
+        let mut children = Vec::new();
         let mut cursor = original.walk();
-        let children: Vec<_> = original.children(&mut cursor).collect();
+        if cursor.goto_first_child() {
+            loop {
+                let node = cursor.node();
+                let word = node.kind().chars().any(char::is_alphanumeric);
+                if node.is_named() || word || cursor.field_id().is_some() {
+                    children.push(node);
+                }
+                if !cursor.goto_next_sibling() {
+                    break;
+                }
+            }
+        }
         let copies: Vec<_> = copy.children().collect();
         assert_eq!(children.len(), copies.len(), "children of {}", copy.kind());
         for (o, c) in children.into_iter().zip(copies) {
@@ -349,10 +386,21 @@ mod tests {
     #[test]
     fn the_copy_has_the_shape_of_the_original() {
         let (tree, copy) = parse(
-            "import a.b as c\nfrom .x import (y, z as w)\n\n@app.get('/items/{id}', status_code=201)\nasync def f(id: int, q: str = None, *args, **kw):\n    # archlint-ignore[x]\n    for i in db.query(X).all():\n        print(f\"{i!r} and {{}}\", [j for j in i if j])\n    return {'a': 1, **kw}\n\nclass C(Base):\n    x: int = 1\n    def m(self): pass\n",
+            "import a.b as c\nfrom .x import (y, z as w)\n\n@app.get('/items/{id}', status_code=201)\nasync def f(id: int, q: str = None, *args, **kw):\n    # archlint-ignore[x]\n    for i in db.query(X).all():\n        print(f\"{i!r} and {{}}\", [j for j in i if j == 1], 'x' % i + 'y')\n    return {'a': 1, **kw}\n\nclass C(Base):\n    x: int = 1\n    def m(self): pass\n",
         );
-        assert_eq!(copy.len(), tree.root_node().descendant_count());
         assert_same(tree.root_node(), copy.root_node());
+        let mut kinds = Vec::new();
+        copy.root_node().visit(|n| {
+            kinds.push(n.kind());
+            true
+        });
+        assert_eq!(kinds.len(), copy.len());
+        for kept in ["async", "def", "+", "%", "=="] {
+            assert!(kinds.contains(&kept), "{kept} in {kinds:?}");
+        }
+        for dropped in ["(", ",", ":", "."] {
+            assert!(!kinds.contains(&dropped), "{dropped} in {kinds:?}");
+        }
         assert_eq!(copy.root_node().parent(), None);
     }
 

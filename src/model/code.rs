@@ -227,6 +227,54 @@ fn serialize_method<S: serde::Serializer>(method: &Method, s: S) -> Result<S::Ok
     s.serialize_str(method.upper())
 }
 
+/// Facts of one kind, kept in the vectors each file's extraction produced: joining them
+/// into one would copy the largest part of the model once more, on fresh memory.
+#[derive(Debug)]
+pub struct PerFile<T> {
+    files: Vec<Vec<T>>,
+    len: usize,
+}
+
+impl<T> Default for PerFile<T> {
+    fn default() -> Self {
+        PerFile {
+            files: Vec::new(),
+            len: 0,
+        }
+    }
+}
+
+impl<T> PerFile<T> {
+    pub fn push_file(&mut self, items: Vec<T>) {
+        self.len += items.len();
+        if !items.is_empty() {
+            self.files.push(items);
+        }
+    }
+
+    /// Every fact, file by file in the order the files were added.
+    pub fn iter(&self) -> std::iter::Flatten<std::slice::Iter<'_, Vec<T>>> {
+        self.files.iter().flatten()
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
+
+impl<'a, T> IntoIterator for &'a PerFile<T> {
+    type Item = &'a T;
+    type IntoIter = std::iter::Flatten<std::slice::Iter<'a, Vec<T>>>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
 /// Everything extracted from source files.
 #[derive(Debug, Default)]
 pub struct CodeModel {
@@ -234,9 +282,9 @@ pub struct CodeModel {
     /// Index into `files` by path; rules ask per call, so it must not be a scan.
     pub file_index: std::collections::HashMap<String, usize>,
     pub functions: Vec<Function>,
-    pub calls: Vec<Call>,
-    pub assignments: Vec<Assignment>,
-    pub returns: Vec<Return>,
+    pub calls: PerFile<Call>,
+    pub assignments: PerFile<Assignment>,
+    pub returns: PerFile<Return>,
     pub imports: Vec<Import>,
     pub routes: Vec<Route>,
 }

@@ -75,22 +75,21 @@ pub fn load<R: Send>(
     files: &[SharedSource],
     beside: impl FnOnce(&CodeModel) -> R + Send,
 ) -> (CodeFacts, R) {
-    let per_file: Vec<PerFile> =
-        crate::timings::time("parse + facts", || {
-            files
-                .par_iter()
-                .map(|source| {
-                    let Some((tree, syntax_error)) = parse(source) else {
-                        return (source.clone(), None, facts::FileFacts::default());
-                    };
-                    let facts = facts::extract(source, &tree);
-                    // Trees are the bulk of the memory: only the files route resolution reads
-                    // keep theirs past this point.
-                    let kept = may_declare_routes(&source.path, &facts).then_some(tree);
-                    (source.clone(), Some((kept, syntax_error)), facts)
-                })
-                .collect()
-        });
+    let per_file: Vec<PerFile> = crate::timings::time("parse + facts", || {
+        files
+            .par_iter()
+            .map(|source| {
+                let Some((tree, syntax_error)) = parse(source) else {
+                    return (source.clone(), None, facts::FileFacts::default());
+                };
+                let facts = facts::extract(source, &tree);
+                // Trees are the bulk of the memory: only the files route resolution reads
+                // keep theirs past this point.
+                let kept = may_declare_routes(&source.path, &facts).then_some(tree);
+                (source.clone(), Some((kept, syntax_error)), facts)
+            })
+            .collect()
+    });
     let (out, parsed) = crate::timings::time("merge facts", || merge(per_file));
     let (routes, beside) = crate::timings::time("routes", || {
         rayon::join(
@@ -105,7 +104,11 @@ pub fn load<R: Send>(
     (out, beside)
 }
 
-type PerFile = (SharedSource, Option<(Option<Tree>, Option<Finding>)>, facts::FileFacts);
+type PerFile = (
+    SharedSource,
+    Option<(Option<Tree>, Option<Finding>)>,
+    facts::FileFacts,
+);
 
 /// One model from the files' facts, function indices made global; the trees that route
 /// resolution reads, with where each file's functions start.
@@ -118,9 +121,6 @@ fn merge(per_file: Vec<PerFile>) -> (CodeFacts, Vec<ParsedFile>) {
     };
     let model = &mut out.model;
     model.functions.reserve_exact(total(|f| f.functions.len()));
-    model.calls.reserve_exact(total(|f| f.calls.len()));
-    model.assignments.reserve_exact(total(|f| f.assignments.len()));
-    model.returns.reserve_exact(total(|f| f.returns.len()));
     model.imports.reserve_exact(total(|f| f.imports.len()));
     model.files.reserve_exact(per_file.len());
     let mut parsed = Vec::new();
@@ -145,24 +145,20 @@ fn merge(per_file: Vec<PerFile>) -> (CodeFacts, Vec<ParsedFile>) {
         });
         let shift = |f: Option<usize>| f.map(|i| i + offset);
         model.functions.extend(file_facts.functions);
-        model
-            .calls
-            .extend(file_facts.calls.into_iter().map(|mut c| {
-                c.function = shift(c.function);
-                c
-            }));
-        model
-            .assignments
-            .extend(file_facts.assignments.into_iter().map(|mut a| {
-                a.function = shift(a.function);
-                a
-            }));
-        model
-            .returns
-            .extend(file_facts.returns.into_iter().map(|mut r| {
-                r.function = shift(r.function);
-                r
-            }));
+        let (mut calls, mut assignments, mut returns) =
+            (file_facts.calls, file_facts.assignments, file_facts.returns);
+        calls
+            .iter_mut()
+            .for_each(|c| c.function = shift(c.function));
+        assignments
+            .iter_mut()
+            .for_each(|a| a.function = shift(a.function));
+        returns
+            .iter_mut()
+            .for_each(|r| r.function = shift(r.function));
+        model.calls.push_file(calls);
+        model.assignments.push_file(assignments);
+        model.returns.push_file(returns);
         model.imports.extend(file_facts.imports);
         out.suppressions
             .extend(file_facts.suppressions.into_iter().map(|s| Suppression {

@@ -185,8 +185,8 @@ impl<'a> ScanEnv<'_, 'a> {
                 "class_definition" => classes.push(node),
                 "call" => {
                     let function = node.field("function").filter(|f| f.kind() == "attribute");
-                    if let Some((object, method)) = function
-                        .and_then(|f| Some((f.field("object")?, f.field("attribute")?)))
+                    if let Some((object, method)) =
+                        function.and_then(|f| Some((f.field("object")?, f.field("attribute")?)))
                     {
                         calls.push(MethodCall {
                             file,

@@ -248,7 +248,13 @@ impl<'a> Flask<'a> {
                 .and_then(|a| self.flask_object(o.file, a))
                 .into_iter()
                 .collect();
-            for &MethodCall { file, call, object, method } in &self.index.calls {
+            for &MethodCall {
+                file,
+                call,
+                object,
+                method,
+            } in &self.index.calls
+            {
                 if method != "init_app" {
                     continue;
                 }
@@ -274,7 +280,13 @@ impl<'a> Flask<'a> {
     /// `parent.register_blueprint(child, url_prefix=...)`.
     fn edges(&mut self) {
         let mut edges = Vec::new();
-        for &MethodCall { file, call, object, method } in &self.index.calls {
+        for &MethodCall {
+            file,
+            call,
+            object,
+            method,
+        } in &self.index.calls
+        {
             if method != "register_blueprint" {
                 continue;
             }
@@ -446,7 +458,13 @@ impl<'a> Flask<'a> {
                 });
             }
         }
-        for &MethodCall { file, call, object, method } in &self.index.calls {
+        for &MethodCall {
+            file,
+            call,
+            object,
+            method,
+        } in &self.index.calls
+        {
             if method != "add_url_rule" {
                 continue;
             }
