@@ -320,6 +320,9 @@ fn check(args: CheckArgs) -> i32 {
         ignore: args.ignore.clone(),
     };
     let mut outcome = engine::check(&options, &settings);
+    // The process ends after the report: the OS takes the model back faster than
+    // freeing it piece by piece would.
+    std::mem::forget(std::mem::take(&mut outcome.project));
 
     if let Some(reference) = &args.changed_since {
         match changed::changed_files(&options.root, reference) {

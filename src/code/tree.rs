@@ -188,6 +188,11 @@ impl<'t> Node<'t> {
         }
     }
 
+    /// The node's position in its tree, in source order: an index for per-node tables.
+    pub fn index(&self) -> usize {
+        self.id as usize
+    }
+
     pub fn kind(&self) -> &'static str {
         self.tree.grammar.kind_name(self.raw().kind)
     }

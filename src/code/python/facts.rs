@@ -31,6 +31,15 @@ pub struct FileFacts {
     pub suppressions: Vec<SuppressionComment>,
 }
 
+/// Which children of a loop run once per item, and in which context.
+#[derive(Clone, Copy)]
+enum LoopBody {
+    /// A `for` statement's body.
+    Child(usize, usize),
+    /// Everything in a comprehension but its `for ... in` clauses.
+    AllButClauses(usize),
+}
+
 /// The context a node is visited in.
 #[derive(Clone, Default)]
 struct Context {
@@ -49,22 +58,22 @@ fn location(source: &SharedSource, node: Node) -> Location {
 
 /// `a.b.c` for names and attributes; a call in the chain contributes its callee.
 pub fn dotted(source: &SharedSource, node: Node) -> String {
-    let mut parts = Vec::new();
+    // Segments are gathered from the last one back, as slices of the source: one
+    // allocation for the name, not one per segment.
+    let mut parts: Vec<&str> = Vec::new();
     let mut current = Some(node);
-    let mut guard = 0;
     while let Some(n) = current {
-        guard += 1;
-        if guard > 64 {
+        if parts.len() >= 64 {
             break;
         }
         match n.kind() {
             "identifier" => {
-                parts.push(text(source, n).to_string());
+                parts.push(text(source, n));
                 current = None;
             }
             "attribute" => {
                 if let Some(attr) = n.field("attribute") {
-                    parts.push(text(source, attr).to_string());
+                    parts.push(text(source, attr));
                 }
                 current = n.field("object");
             }
@@ -72,13 +81,19 @@ pub fn dotted(source: &SharedSource, node: Node) -> String {
             "subscript" => current = n.field("value"),
             "parenthesized_expression" => current = n.named_child(0),
             _ => {
-                parts.push("?".to_string());
+                parts.push("?");
                 current = None;
             }
         }
     }
-    parts.reverse();
-    parts.join(".")
+    let mut out = String::with_capacity(parts.iter().map(|p| p.len() + 1).sum());
+    for (i, part) in parts.iter().rev().enumerate() {
+        if i > 0 {
+            out.push('.');
+        }
+        out.push_str(part);
+    }
+    out
 }
 
 fn string_parts(
@@ -467,9 +482,24 @@ pub fn extract(source: &SharedSource, tree: &Tree) -> FileFacts {
     // Contexts live in an arena and nodes carry an index into it: a new context is made
     // only where one starts (a function, a class, a loop body), not per node.
     let mut contexts: Vec<Context> = vec![Context::default()];
-    let mut stack: Vec<(Node, usize)> = vec![(tree.root_node(), 0)];
-    let mut children: Vec<Node> = Vec::new();
-    while let Some((node, ctx_id)) = stack.pop() {
+    // Nodes are visited in source order, each after its parent: what a node's children
+    // are visited in is recorded by node, and a child reads it from its parent.
+    let mut children_ctx: Vec<usize> = vec![0; tree.len()];
+    let mut loop_bodies: Vec<Option<LoopBody>> = vec![None; tree.len()];
+    tree.root_node().visit(|node| {
+        let ctx_id = match node.parent() {
+            None => 0,
+            Some(parent) => {
+                let inherited = children_ctx[parent.index()];
+                match loop_bodies[parent.index()] {
+                    Some(LoopBody::Child(body, inner)) if body == node.index() => inner,
+                    Some(LoopBody::AllButClauses(inner)) if node.kind_id() != k.for_in_clause => {
+                        inner
+                    }
+                    _ => inherited,
+                }
+            }
+        };
         let kind = node.kind_id();
         let mut child_ctx = ctx_id;
         match kind {
@@ -537,51 +567,36 @@ pub fn extract(source: &SharedSource, tree: &Tree) -> FileFacts {
             }
             _ => {}
         }
-        if node.children().next().is_none() {
-            continue;
-        }
+        children_ctx[node.index()] = child_ctx;
         // The body of a loop (or comprehension) runs once per item of its iterable.
         let comprehension = k.comprehensions.contains(&kind);
         let iterable = if kind == k.for_statement {
             node.field("right")
         } else if comprehension {
-            let clause = node
-                .named_children()
-                .find(|c| c.kind_id() == k.for_in_clause);
-            clause.and_then(|c| c.field("right"))
+            node.named_children()
+                .find(|c| c.kind_id() == k.for_in_clause)
+                .and_then(|c| c.field("right"))
         } else {
             None
         };
-        let loop_ctx = iterable.map(|it| {
+        if let Some(iterable) = iterable {
             let mut inner = contexts.get(child_ctx).cloned().unwrap_or_default();
-            let callee = (it.kind() == "call")
-                .then(|| it.field("function"))
+            let callee = (iterable.kind() == "call")
+                .then(|| iterable.field("function"))
                 .flatten()
                 .map(|f| dotted(source, f));
             inner.loops.insert(0, callee);
             contexts.push(inner);
-            contexts.len() - 1
-        });
-        let body = if kind == k.for_statement {
-            node.field("body")
-        } else {
-            None
-        };
-        children.clear();
-        children.extend(node.children());
-        for &child in children.iter().rev() {
-            let in_loop_body = if kind == k.for_statement {
-                body == Some(child)
+            let inner = contexts.len() - 1;
+            loop_bodies[node.index()] = if comprehension {
+                Some(LoopBody::AllButClauses(inner))
             } else {
-                comprehension && child.kind_id() != k.for_in_clause
+                node.field("body")
+                    .map(|b| LoopBody::Child(b.index(), inner))
             };
-            let id = match loop_ctx {
-                Some(inner) if in_loop_body => inner,
-                _ => child_ctx,
-            };
-            stack.push((child, id));
         }
-    }
+        true
+    });
     // Functions were found in visiting order, which is source order. The facts are
     // kept to the end of the run: no room for more.
     facts.functions.shrink_to_fit();

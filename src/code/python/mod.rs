@@ -99,8 +99,9 @@ pub fn load<R: Send>(
     });
     let mut out = out;
     out.model.routes = routes;
-    // Trees are freed beside whatever comes next.
-    std::thread::spawn(move || drop(parsed));
+    // Each tree is one allocation: freeing them is cheap, and later phases reuse the
+    // memory.
+    drop(parsed);
     (out, beside)
 }
 
