@@ -8,7 +8,9 @@
 //! module-level objects, functions, classes, constants) that `flask.rs` shares.
 
 use rayon::prelude::*;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
+
+use rustc_hash::FxHashMap;
 
 use crate::code::tree::Node;
 
@@ -42,24 +44,24 @@ enum Binding {
 
 #[derive(Default)]
 struct Symbols<'a> {
-    imports: HashMap<String, Binding>,
+    imports: FxHashMap<String, Binding>,
     /// `from m import *`.
     stars: Vec<String>,
     /// Absolute names of every module the file imports from.
     imported_modules: Vec<String>,
-    objects: HashMap<String, usize>,
-    functions: HashMap<String, usize>,
-    classes: HashMap<String, usize>,
+    objects: FxHashMap<String, usize>,
+    functions: FxHashMap<String, usize>,
+    classes: FxHashMap<String, usize>,
     /// Module-level assignments: name → right-hand side.
-    values: HashMap<String, Node<'a>>,
+    values: FxHashMap<String, Node<'a>>,
     /// Assignments anywhere in the file whose value is a call (first one per name).
-    assigned_calls: HashMap<String, Node<'a>>,
+    assigned_calls: FxHashMap<String, Node<'a>>,
 }
 
 /// What scanning one file needs from the index: read-only, so files scan in parallel.
 struct ScanEnv<'i, 'a> {
     modules: &'i [String],
-    functions_by_pos: &'i HashMap<(usize, usize), usize>,
+    functions_by_pos: &'i FxHashMap<(usize, usize), usize>,
     model: &'a CodeModel,
 }
 
@@ -294,15 +296,16 @@ pub(super) struct Index<'a> {
     pub files: &'a [ParsedFile],
     pub model: &'a CodeModel,
     modules: Vec<String>,
-    by_last: HashMap<String, Vec<usize>>,
+    by_last: FxHashMap<String, Vec<usize>>,
     symbols: Vec<Symbols<'a>>,
-    functions_by_pos: HashMap<(usize, usize), usize>,
-    file_by_path: HashMap<&'a str, usize>,
+    functions_by_pos: FxHashMap<(usize, usize), usize>,
+    file_by_path: FxHashMap<&'a str, usize>,
     /// String constants by the last segment of their name, `None` when they disagree.
-    constants: HashMap<String, Option<String>>,
+    constants: FxHashMap<String, Option<String>>,
     /// Names already looked up; `None` while one is being looked up (cycles).
-    lookup_cache: std::cell::RefCell<HashMap<(usize, String), Option<Target<'a>>>>,
-    classes_by_pos: HashMap<(usize, usize), usize>,
+    /// Per file, so that a name is looked up as `&str`, without building a key.
+    lookup_cache: std::cell::RefCell<Vec<FxHashMap<String, Option<Target<'a>>>>>,
+    classes_by_pos: FxHashMap<(usize, usize), usize>,
     pub objects: Vec<Object<'a>>,
     pub classes: Vec<Class<'a>>,
     /// Method calls `x.y(...)` anywhere.
@@ -491,12 +494,12 @@ impl<'a> Index<'a> {
     /// Indexes every file; `constructors` are the callee names (last segment) whose
     /// results are framework objects.
     pub fn build(files: &'a [ParsedFile], model: &'a CodeModel, constructors: &[&str]) -> Self {
-        let file_by_path: HashMap<&'a str, usize> = files
+        let file_by_path: FxHashMap<&'a str, usize> = files
             .iter()
             .enumerate()
             .map(|(i, f)| (f.source.path.as_str(), i))
             .collect();
-        let mut functions_by_pos = HashMap::new();
+        let mut functions_by_pos = FxHashMap::default();
         for (i, f) in model.functions.iter().enumerate() {
             if let Some(&file) = file_by_path.get(f.location.path()) {
                 functions_by_pos
@@ -506,7 +509,7 @@ impl<'a> Index<'a> {
         }
         let mut modules = Vec::new();
         let mut packages = Vec::new();
-        let mut by_last: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_last: FxHashMap<String, Vec<usize>> = FxHashMap::default();
         for (i, f) in files.iter().enumerate() {
             let (module, package) = module_name(&f.source.path);
             if !module.is_empty() {
@@ -518,7 +521,7 @@ impl<'a> Index<'a> {
             modules.push(module);
             packages.push(package);
         }
-        let mut constants: HashMap<String, Option<String>> = HashMap::new();
+        let mut constants: FxHashMap<String, Option<String>> = FxHashMap::default();
         for a in &model.assignments {
             if let Value::Str(s) = &a.value {
                 let key = last_segment(&a.target).to_string();
@@ -542,8 +545,8 @@ impl<'a> Index<'a> {
             functions_by_pos,
             file_by_path,
             constants,
-            lookup_cache: Default::default(),
-            classes_by_pos: HashMap::new(),
+            lookup_cache: std::cell::RefCell::new(vec![FxHashMap::default(); files.len()]),
+            classes_by_pos: FxHashMap::default(),
             objects: Vec::new(),
             classes: Vec::new(),
             calls: Vec::new(),
@@ -700,13 +703,20 @@ impl<'a> Index<'a> {
         if depth > MAX_DEPTH {
             return None;
         }
-        let key = (file, name.to_string());
-        if let Some(known) = self.lookup_cache.borrow().get(&key) {
-            return known.clone();
+        let cached = |cache: &Vec<FxHashMap<String, Option<Target<'a>>>>| {
+            cache.get(file).and_then(|names| names.get(name)).cloned()
+        };
+        if let Some(known) = cached(&self.lookup_cache.borrow()) {
+            return known;
         }
-        self.lookup_cache.borrow_mut().insert(key.clone(), None);
+        let remember = |found: Option<Target<'a>>| {
+            if let Some(names) = self.lookup_cache.borrow_mut().get_mut(file) {
+                names.insert(name.to_string(), found);
+            }
+        };
+        remember(None);
         let found = self.lookup_uncached(file, name, depth);
-        self.lookup_cache.borrow_mut().insert(key, found.clone());
+        remember(found.clone());
         found
     }
 
@@ -1196,8 +1206,8 @@ struct FastApi<'a> {
     own_auth: Vec<Vec<Evidence>>,
     own_rate: Vec<Vec<Evidence>>,
     edges: Vec<Edge<'a>>,
-    dep_cache: std::cell::RefCell<HashMap<usize, DepKind>>,
-    mount_cache: std::cell::RefCell<HashMap<usize, Vec<Mount<'a>>>>,
+    dep_cache: std::cell::RefCell<FxHashMap<usize, DepKind>>,
+    mount_cache: std::cell::RefCell<FxHashMap<usize, Vec<Mount<'a>>>>,
 }
 
 pub fn extract(files: &[ParsedFile], model: &CodeModel) -> Vec<Route> {
