@@ -6,6 +6,7 @@
 #  - python: a generated FastAPI service of 620 modules (about 207,000 lines), beside
 #    the floor: tree-sitter parsing alone of the same files (examples/parse_floor.rs).
 # Prints wall time (hyperfine when installed, else five timed runs) and peak memory.
+# ARCHLINT_TIMINGS=1 makes archlint print the time and memory of each phase.
 # Usage: scripts/bench.sh [openapi|sql|python]...   (default: all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -49,8 +50,15 @@ for what in "${@:-openapi sql python}"; do
         rm -rf "$work"
         python3 scripts/gen_python.py "$work" "${MODULES:-620}"
         cargo build --release --quiet --example parse_floor
-        for _ in 1 2 3; do target/release/examples/parse_floor "$work"; done
-        measure "$work"
+        floor=target/release/examples/parse_floor
+        if command -v hyperfine >/dev/null; then
+          # Both in one hyperfine run, so that the ratio is taken under the same load.
+          hyperfine -N --warmup 3 --runs "${RUNS:-20}" "$bin -q $work" "$floor $work"
+          /usr/bin/time -v "$bin" -q "$work" 2>&1 >/dev/null | grep -E "Maximum resident|Elapsed"
+        else
+          for _ in 1 2 3; do "$floor" "$work"; done
+          measure "$work"
+        fi
         ;;
       *) echo "unknown benchmark: $target" >&2; exit 2 ;;
     esac

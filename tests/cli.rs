@@ -245,3 +245,31 @@ fn gitignored_and_dependency_folders_are_skipped() {
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["summary"]["files_checked"], 0, "{v}");
 }
+
+#[test]
+fn timings_go_to_stderr_and_leave_the_report_alone() {
+    let app = fixture("python/fastapi");
+    let run = |timings: bool| {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_archlint"));
+        command.args(["--format", "json", app.to_str().unwrap()]);
+        if timings {
+            command.env("ARCHLINT_TIMINGS", "1");
+        } else {
+            command.env_remove("ARCHLINT_TIMINGS");
+        }
+        command.output().unwrap()
+    };
+    let (plain, timed) = (run(false), run(true));
+    assert_eq!(stdout(&plain), stdout(&timed));
+    let plain_err = String::from_utf8_lossy(&plain.stderr);
+    let timed_err = String::from_utf8_lossy(&timed.stderr);
+    assert!(!plain_err.contains("archlint timing"), "{plain_err}");
+    for phase in ["discover", "parse + facts", "routes: fastapi", "rules"] {
+        assert!(
+            timed_err
+                .lines()
+                .any(|l| l.starts_with("archlint timing: ") && l.contains(phase)),
+            "no `{phase}` in:\n{timed_err}"
+        );
+    }
+}
