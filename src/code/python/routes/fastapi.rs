@@ -593,6 +593,17 @@ impl<'a> Index<'a> {
         index
     }
 
+    /// The method calls `x.m(...)` whose method is one of `methods`.
+    pub fn calls_to<'s>(
+        &'s self,
+        methods: &'s [&str],
+    ) -> impl Iterator<Item = MethodCall<'a>> + 's {
+        self.calls
+            .iter()
+            .filter(move |c| methods.contains(&c.method))
+            .copied()
+    }
+
     /// `object.method(...)`: the object and the method's name.
     pub fn method_call(&self, file: usize, call: Node<'a>) -> Option<(Node<'a>, &'a str)> {
         let source = self.source(file)?;
@@ -1308,19 +1319,13 @@ impl<'a> FastApi<'a> {
                 }
             }
         }
-        for &MethodCall {
-            file,
-            call,
-            object,
-            method: attr,
-        } in &self.index.calls
+        for MethodCall {
+            file, call, object, ..
+        } in self.index.calls_to(&["add_middleware"])
         {
             let Some(source) = self.index.source(file) else {
                 continue;
             };
-            if attr != "add_middleware" {
-                continue;
-            }
             let Some(middleware) = argument(source, call, 0, "middleware_class") else {
                 continue;
             };
@@ -1353,12 +1358,12 @@ impl<'a> FastApi<'a> {
     /// `app.mount("/path", sub_app)`.
     fn edges(&mut self) {
         let mut edges = Vec::new();
-        for &MethodCall {
+        for MethodCall {
             file,
             call,
             object,
             method: attr,
-        } in &self.index.calls
+        } in self.index.calls_to(&["include_router", "mount"])
         {
             let Some(source) = self.index.source(file) else {
                 continue;
@@ -1536,19 +1541,13 @@ impl<'a> FastApi<'a> {
                 });
             }
         }
-        for &MethodCall {
-            file,
-            call,
-            object,
-            method: attr,
-        } in &self.index.calls
+        for MethodCall {
+            file, call, object, ..
+        } in self.index.calls_to(&["add_api_route", "add_route"])
         {
             let Some(source) = self.index.source(file) else {
                 continue;
             };
-            if !matches!(attr, "add_api_route" | "add_route") {
-                continue;
-            }
             let Some(object) = self.route_object(file, object) else {
                 continue;
             };

@@ -184,16 +184,12 @@ impl<'a> Flask<'a> {
                 }
             }
         }
-        for &MethodCall {
-            file,
-            call,
-            object,
-            method: attr,
-        } in &self.index.calls
+        for MethodCall {
+            file, call, object, ..
+        } in self
+            .index
+            .calls_to(&["before_request", "before_app_request"])
         {
-            if !matches!(attr, "before_request" | "before_app_request") {
-                continue;
-            }
             let Some(object) = self.flask_object(file, object) else {
                 continue;
             };
@@ -248,16 +244,10 @@ impl<'a> Flask<'a> {
                 .and_then(|a| self.flask_object(o.file, a))
                 .into_iter()
                 .collect();
-            for &MethodCall {
-                file,
-                call,
-                object,
-                method,
-            } in &self.index.calls
+            for MethodCall {
+                file, call, object, ..
+            } in self.index.calls_to(&["init_app"])
             {
-                if method != "init_app" {
-                    continue;
-                }
                 if self.index.object_of(file, object) != Some(id) {
                     continue;
                 }
@@ -280,16 +270,10 @@ impl<'a> Flask<'a> {
     /// `parent.register_blueprint(child, url_prefix=...)`.
     fn edges(&mut self) {
         let mut edges = Vec::new();
-        for &MethodCall {
-            file,
-            call,
-            object,
-            method,
-        } in &self.index.calls
+        for MethodCall {
+            file, call, object, ..
+        } in self.index.calls_to(&["register_blueprint"])
         {
-            if method != "register_blueprint" {
-                continue;
-            }
             let Some(source) = self.index.source(file) else {
                 continue;
             };
@@ -458,16 +442,10 @@ impl<'a> Flask<'a> {
                 });
             }
         }
-        for &MethodCall {
-            file,
-            call,
-            object,
-            method,
-        } in &self.index.calls
+        for MethodCall {
+            file, call, object, ..
+        } in self.index.calls_to(&["add_url_rule"])
         {
-            if method != "add_url_rule" {
-                continue;
-            }
             let Some(source) = self.index.source(file) else {
                 continue;
             };
