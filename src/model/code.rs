@@ -297,4 +297,13 @@ impl CodeModel {
     pub fn file(&self, path: &str) -> Option<&CodeFile> {
         self.file_index.get(path).and_then(|&i| self.files.get(i))
     }
+
+    /// Whether any file imports from one of these top-level packages (`fastapi` matches
+    /// `fastapi.security` too).
+    pub fn imports_any(&self, packages: &[&str]) -> bool {
+        self.imports.iter().any(|i| {
+            let root = i.module.split('.').next().unwrap_or(&i.module);
+            packages.contains(&root)
+        })
+    }
 }

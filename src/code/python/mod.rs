@@ -75,7 +75,7 @@ pub fn load<R: Send>(
     files: &[SharedSource],
     beside: impl FnOnce(&CodeModel) -> R + Send,
 ) -> (CodeFacts, R) {
-    let per_file: Vec<PerFile> = crate::timings::time("parse + facts", || {
+    let per_file: Vec<FileRead> = crate::timings::time("parse + facts", || {
         files
             .par_iter()
             .map(|source| {
@@ -105,7 +105,9 @@ pub fn load<R: Send>(
     (out, beside)
 }
 
-type PerFile = (
+/// What reading one file gave: its tree (when route resolution needs it) and first
+/// syntax error, or nothing when tree-sitter could not parse it; and its facts.
+type FileRead = (
     SharedSource,
     Option<(Option<Tree>, Option<Finding>)>,
     facts::FileFacts,
@@ -113,7 +115,7 @@ type PerFile = (
 
 /// One model from the files' facts, function indices made global; the trees that route
 /// resolution reads, with where each file's functions start.
-fn merge(per_file: Vec<PerFile>) -> (CodeFacts, Vec<ParsedFile>) {
+fn merge(per_file: Vec<FileRead>) -> (CodeFacts, Vec<ParsedFile>) {
     let mut out = CodeFacts::default();
     // Exact sizes first: growing by doubling would copy the largest vectors repeatedly
     // and leave up to half of them unused.

@@ -639,11 +639,7 @@ struct Project<'a> {
 }
 
 pub fn extract(files: &[ParsedFile], model: &CodeModel) -> Vec<Route> {
-    let uses_django = model.imports.iter().any(|i| {
-        let root = i.module.split('.').next().unwrap_or(&i.module);
-        root == "django" || root == "rest_framework"
-    });
-    if !uses_django {
+    if !model.imports_any(&["django", "rest_framework"]) {
         return Vec::new();
     }
     match Project::new(files, model) {

@@ -186,15 +186,12 @@ impl<'a> ScanEnv<'_, 'a> {
                 }
                 "class_definition" => classes.push(node),
                 "call" => {
-                    let function = node.field("function").filter(|f| f.kind() == "attribute");
-                    if let Some((object, method)) =
-                        function.and_then(|f| Some((f.field("object")?, f.field("attribute")?)))
-                    {
+                    if let Some((object, method)) = method_call(source, node) {
                         calls.push(MethodCall {
                             file,
                             call: node,
                             object,
-                            method: text(source, method),
+                            method,
                         });
                     }
                 }
@@ -252,6 +249,15 @@ struct FileScan<'a> {
     classes: Vec<Class<'a>>,
     calls: Vec<MethodCall<'a>>,
     decorated: Vec<(usize, Node<'a>)>,
+}
+
+/// `object.method(...)`: the object and the method's name.
+fn method_call<'a>(source: &'a SharedSource, call: Node<'a>) -> Option<(Node<'a>, &'a str)> {
+    let function = call.field("function").filter(|f| f.kind() == "attribute")?;
+    Some((
+        function.field("object")?,
+        text(source, function.field("attribute")?),
+    ))
 }
 
 /// `object.method(...)`, read once when the file is indexed: the loops over every call
@@ -606,12 +612,7 @@ impl<'a> Index<'a> {
 
     /// `object.method(...)`: the object and the method's name.
     pub fn method_call(&self, file: usize, call: Node<'a>) -> Option<(Node<'a>, &'a str)> {
-        let source = self.source(file)?;
-        let function = call.field("function").filter(|f| f.kind() == "attribute")?;
-        Some((
-            function.field("object")?,
-            text(source, function.field("attribute")?),
-        ))
+        method_call(self.source(file)?, call)
     }
 
     pub fn source(&self, file: usize) -> Option<&'a SharedSource> {
@@ -1222,11 +1223,7 @@ struct FastApi<'a> {
 }
 
 pub fn extract(files: &[ParsedFile], model: &CodeModel) -> Vec<Route> {
-    let uses_fastapi = model
-        .imports
-        .iter()
-        .any(|i| i.module == "fastapi" || i.module.starts_with("fastapi."));
-    if !uses_fastapi {
+    if !model.imports_any(&["fastapi"]) {
         return Vec::new();
     }
     let index = crate::timings::time("fastapi: index", || {

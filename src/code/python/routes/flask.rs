@@ -94,11 +94,7 @@ struct Flask<'a> {
 }
 
 pub fn extract(files: &[ParsedFile], model: &CodeModel) -> Vec<Route> {
-    let uses_flask = model.imports.iter().any(|i| {
-        let root = i.module.split('.').next().unwrap_or(&i.module);
-        root == "flask" || root == "apiflask" || root == "flask_smorest"
-    });
-    if !uses_flask {
+    if !model.imports_any(&["flask", "apiflask", "flask_smorest"]) {
         return Vec::new();
     }
     let index = Index::build(files, model, CONSTRUCTORS);
