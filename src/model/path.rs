@@ -321,9 +321,29 @@ pub fn is_infrastructure(path: &str) -> bool {
         })
 }
 
+/// A capability URL: a path parameter that is itself the secret (`/checkouts/client/
+/// {client_secret}`, `/downloads/{token}`), so holding the URL is the authorization.
+pub fn is_capability_url(path: &str) -> bool {
+    segments(path).filter(|s| is_param(s)).any(|s| {
+        let name = s.to_ascii_lowercase();
+        ["secret", "token", "signature"]
+            .iter()
+            .any(|w| name.contains(w))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn capability_urls_carry_their_secret_as_a_parameter() {
+        assert!(is_capability_url("/v1/checkouts/client/{client_secret}"));
+        assert!(is_capability_url("/downloads/{token}/file"));
+        assert!(is_capability_url("/invites/{inviteSignature}"));
+        assert!(!is_capability_url("/v1/tokens"));
+        assert!(!is_capability_url("/users/{user_id}"));
+    }
 
     #[test]
     fn versions() {

@@ -251,6 +251,18 @@ struct FileScan<'a> {
     decorated: Vec<(usize, Node<'a>)>,
 }
 
+/// A dependency built to let requests through without it: `HTTPBearer(auto_error=False)`.
+fn optional_call(source: &SharedSource, node: Node) -> bool {
+    node.kind() == "call"
+        && [
+            ("required", "False"),
+            ("auto_error", "False"),
+            ("optional", "True"),
+        ]
+        .iter()
+        .any(|(k, v)| kwarg(source, node, k).is_some_and(|a| text(source, a) == *v))
+}
+
 /// `object.method(...)`: the object and the method's name.
 fn method_call<'a>(source: &'a SharedSource, call: Node<'a>) -> Option<(Node<'a>, &'a str)> {
     let function = call.field("function").filter(|f| f.kind() == "attribute")?;
@@ -956,6 +968,9 @@ const AUTH_WORDS: &[&str] = &[
     "credential",
     "security",
     "role",
+    // Authorization checks as dependencies: `Depends(OrgPolicyGuard(...))`.
+    "guard",
+    "policy",
 ];
 
 const PUBLIC_WORDS: &[&str] = &[
@@ -1618,16 +1633,7 @@ impl<'a> FastApi<'a> {
                 Some(t) => dotted(source, type_base(source, t)),
                 None => last.to_string(),
             };
-            let optional = target.is_some_and(|t| {
-                t.kind() == "call"
-                    && [
-                        ("required", "False"),
-                        ("auto_error", "False"),
-                        ("optional", "True"),
-                    ]
-                    .iter()
-                    .any(|(k, v)| kwarg(source, t, k).is_some_and(|a| text(source, a) == *v))
-            });
+            let optional = target.is_some_and(|t| optional_call(source, t));
             if let Some(location) = self.index.location(file, n) {
                 out.push(Dep {
                     name,
@@ -1804,8 +1810,24 @@ impl<'a> FastApi<'a> {
             },
             _ => target,
         };
-        let Some(Target::Function(idx)) = self.index.resolve(dep.file, target) else {
-            return kind;
+        let idx = match self.index.resolve(dep.file, target) {
+            Some(Target::Function(idx)) => idx,
+            // `guard = Authenticator(...)`, then `Depends(guard)`: the instance is what
+            // its constructor makes it.
+            Some(Target::Value(file, value)) if value.kind() == "call" => {
+                let Some(source) = self.index.source(file) else {
+                    return kind;
+                };
+                let instance = Dep {
+                    name: callee(source, value),
+                    optional: dep.optional || optional_call(source, value),
+                    file,
+                    target: Some(value),
+                    ..dep.clone()
+                };
+                return self.classify(&instance, depth + 1);
+            }
+            _ => return kind,
         };
         if let Some(known) = self.dep_cache.borrow().get(&idx) {
             return *known;
@@ -2328,6 +2350,52 @@ CurrentUser = Annotated[User, Depends(get_current_user)]
         assert_eq!(create.auth[1].location.path(), "app/api/routes/items.py");
         let update = find(&routes, Method::Put, "/api/v1/items/{id}");
         assert_eq!(names(&update.auth), ["verify_api_key", "get_principal"]);
+    }
+
+    #[test]
+    fn dependencies_that_are_instances_and_guards_count_as_auth() {
+        let routes = load(&[
+            (
+                "app/benefit/auth.py",
+                r#"
+from typing import Annotated
+from fastapi import Depends
+from app.authn import Authenticator
+_BenefitsWrite = Authenticator(scopes={"benefits:write"})
+BenefitsWrite = Annotated[object, Depends(_BenefitsWrite)]
+_Optional = Authenticator(auto_error=False)
+MaybeUser = Annotated[object, Depends(_Optional)]
+"#,
+            ),
+            (
+                "app/benefit/endpoints.py",
+                r#"
+from fastapi import APIRouter, Depends
+from app.authz import OrgPolicyGuard
+from . import auth
+router = APIRouter(prefix="/benefits")
+@router.post("/")
+def create(subject: auth.BenefitsWrite):
+    ...
+@router.delete("/{id}")
+def delete(id: int, authz=Depends(OrgPolicyGuard(can_manage))):
+    ...
+@router.get("/")
+def listing(subject: auth.MaybeUser):
+    ...
+"#,
+            ),
+        ]);
+        assert_eq!(
+            names(&find(&routes, Method::Post, "/benefits").auth),
+            ["_BenefitsWrite"]
+        );
+        assert_eq!(
+            names(&find(&routes, Method::Delete, "/benefits/{id}").auth),
+            ["OrgPolicyGuard"]
+        );
+        // An instance made not to require credentials is no authentication.
+        assert!(find(&routes, Method::Get, "/benefits").auth.is_empty());
     }
 
     #[test]
