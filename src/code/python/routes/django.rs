@@ -779,6 +779,7 @@ impl<'a> Project<'a> {
         let source = self.src(file);
         let mut pagination = None;
         let mut page_size = false;
+        let mut paginate_by = None;
         for pair in named_children(dict)
             .into_iter()
             .filter(|p| p.kind() == "pair")
@@ -827,6 +828,11 @@ impl<'a> Project<'a> {
                     pagination = string_of(source, value).map(|s| (s, value));
                 }
                 "PAGE_SIZE" => page_size = value.kind() != "none",
+                // Before DRF 3.1, `PAGINATE_BY` alone turned pagination on everywhere
+                // (and frameworks built on that DRF still read it).
+                "PAGINATE_BY" if value.kind() == "integer" => {
+                    paginate_by = Some(self.evidence(file, "PAGINATE_BY", value));
+                }
                 _ => {}
             }
         }
@@ -836,6 +842,8 @@ impl<'a> Project<'a> {
             if page_size || !class.starts_with("rest_framework.") {
                 defaults.pagination = Some(self.evidence(file, last(&class), node));
             }
+        } else {
+            defaults.pagination = paginate_by;
         }
     }
 
@@ -2526,6 +2534,39 @@ class AuditedView(View):
         assert_eq!(names(&stats.rate_limit), ["ratelimit"]);
         assert_eq!(stats.query_params, ["q"]);
         assert!(stats.collection.is_some());
+    }
+
+    #[test]
+    fn paginate_by_in_old_drf_settings_pages_every_list() {
+        let routes = routes(&[
+            (
+                "settings.py",
+                r#"
+ROOT_URLCONF = "urls"
+REST_FRAMEWORK = {"PAGINATE_BY": 30, "PAGINATE_BY_PARAM": "page_size"}
+"#,
+            ),
+            (
+                "urls.py",
+                r#"
+from rest_framework.routers import DefaultRouter
+from views import ItemViewSet
+router = DefaultRouter()
+router.register("items", ItemViewSet)
+urlpatterns = router.urls
+"#,
+            ),
+            (
+                "views.py",
+                r#"
+from rest_framework import viewsets
+class ItemViewSet(viewsets.ModelViewSet):
+    queryset = Item.objects.all()
+"#,
+            ),
+        ]);
+        let list = find(&routes, Method::Get, "/items");
+        assert_eq!(names(&list.pagination), ["PAGINATE_BY"]);
     }
 
     #[test]
