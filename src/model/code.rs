@@ -48,6 +48,12 @@ pub enum Value {
     },
     List(Vec<Value>),
     Dict(Vec<(Value, Value)>),
+    /// One element of another value: `pair[0]`, or `sql` in `sql, params = f()`
+    /// (element 0 of `f()`).
+    Element {
+        of: Box<Value>,
+        index: usize,
+    },
     Other,
 }
 

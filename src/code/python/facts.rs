@@ -2,6 +2,8 @@
 //! around them), assignments, imports and suppression comments. Iterative, so deeply
 //! nested code cannot exhaust the stack.
 
+use std::cell::OnceCell;
+
 use crate::code::tree::{Node, Tree};
 
 use crate::finding::Location;
@@ -210,11 +212,14 @@ pub fn value_of(source: &SharedSource, node: Node, depth: usize) -> Value {
                         let mut parts = Vec::new();
                         string_parts(source, object, &mut constant, &mut parts);
                         if let Some(arguments) = node.field("arguments") {
-                            parts.extend(
-                                arguments
-                                    .named_children()
-                                    .map(|a| text(source, a).to_string()),
-                            );
+                            // `where=where_sql` puts the value in, not the keyword.
+                            parts.extend(arguments.named_children().map(|a| {
+                                let value = (a.kind() == "keyword_argument")
+                                    .then(|| a.field("value"))
+                                    .flatten()
+                                    .unwrap_or(a);
+                                text(source, value).to_string()
+                            }));
                         }
                         return Value::Interpolated { constant, parts };
                     }
@@ -244,8 +249,70 @@ pub fn value_of(source: &SharedSource, node: Node, depth: usize) -> Value {
                 }),
         )),
         "parenthesized_expression" => node.named_child(0).map_or(Value::Other, child_value),
+        "subscript" => {
+            let index = node
+                .field("subscript")
+                .filter(|s| s.kind() == "integer")
+                .and_then(|s| text(source, s).parse().ok());
+            match (node.field("value"), index) {
+                (Some(of), Some(index)) => Value::Element {
+                    of: Box::new(child_value(of)),
+                    index,
+                },
+                _ => Value::Other,
+            }
+        }
         _ => Value::Other,
     }
+}
+
+/// What a tuple assignment binds: `user, password = "admin", "s3cret"` pairs each name
+/// with its value; `sql, params = f()` binds each name to an element of one value. Names
+/// after a starred one (`first, *rest, last`) are left out: their position is unknown.
+fn unpacked(
+    source: &SharedSource,
+    left: Node,
+    right: Node,
+    function: Option<usize>,
+    class: Option<String>,
+) -> Vec<Assignment> {
+    if !matches!(
+        left.kind(),
+        "pattern_list" | "tuple_pattern" | "list_pattern"
+    ) {
+        return Vec::new();
+    }
+    let values: Option<Vec<Node>> =
+        (right.kind() == "expression_list").then(|| right.named_children().collect());
+    let whole = OnceCell::new();
+    left.named_children()
+        .take_while(|n| n.kind() != "list_splat_pattern")
+        .enumerate()
+        .filter(|(_, n)| n.kind() == "identifier")
+        .map(|(index, name)| {
+            let (value, value_node) = match &values {
+                Some(values) => match values.get(index) {
+                    Some(&v) => (value_of(source, v, 0), v),
+                    None => (Value::Other, right),
+                },
+                None => (
+                    Value::Element {
+                        of: Box::new(whole.get_or_init(|| value_of(source, right, 0)).clone()),
+                        index,
+                    },
+                    right,
+                ),
+            };
+            Assignment {
+                target: text(source, name).to_string(),
+                value,
+                location: location(source, name),
+                value_location: location(source, value_node),
+                function,
+                class: class.clone(),
+            }
+        })
+        .collect()
 }
 
 pub fn args_of(source: &SharedSource, arguments: Node, depth: usize) -> Vec<Arg> {
@@ -537,18 +604,24 @@ pub fn extract(source: &SharedSource, tree: &Tree) -> FileFacts {
             }
             _ if kind == k.assignment => {
                 if let (Some(left), Some(right)) = (node.field("left"), node.field("right")) {
+                    let function = contexts.get(ctx_id).and_then(|c| c.function);
+                    let class = contexts
+                        .get(ctx_id)
+                        .filter(|c| c.function.is_none())
+                        .and_then(|c| c.class.clone());
                     if let Some(target) = assignment_target(source, left) {
                         facts.assignments.push(Assignment {
                             target,
                             value: value_of(source, right, 0),
                             location: location(source, left),
                             value_location: location(source, right),
-                            function: contexts.get(ctx_id).and_then(|c| c.function),
-                            class: contexts
-                                .get(ctx_id)
-                                .filter(|c| c.function.is_none())
-                                .and_then(|c| c.class.clone()),
+                            function,
+                            class,
                         });
+                    } else {
+                        facts
+                            .assignments
+                            .extend(unpacked(source, left, right, function, class));
                     }
                 }
             }

@@ -4,7 +4,7 @@ use crate::code::embedded_sql::is_sql_sink;
 use crate::finding::Finding;
 use std::collections::HashMap;
 
-use crate::model::code::{Assignment, Call, Value};
+use crate::model::code::{last_segment, Assignment, Call, Value};
 use crate::rules::common::looks_like_sql;
 use crate::rules::Context;
 
@@ -29,8 +29,50 @@ fn is_safe_part(part: &str) -> bool {
             && last.chars().any(|c| c.is_ascii_uppercase()))
 }
 
-fn all_safe(parts: &[String]) -> bool {
-    !parts.is_empty() && parts.iter().all(|p| is_safe_part(p))
+/// SQL that Django's query compiler wrote: `sql, params = queryset.query.sql_with_params()`,
+/// or element 0 of `where.as_sql(compiler, connection)`. Its values travel separately as
+/// parameters, so putting the text into a larger query injects nothing.
+fn is_compiled_sql<'v>(value: &Value, earlier: impl Fn(&str) -> Option<&'v Value>) -> bool {
+    let compiler = |v: &Value| {
+        matches!(v, Value::Call { callee, .. }
+            if matches!(last_segment(callee), "as_sql" | "sql_with_params"))
+    };
+    match value {
+        Value::Element { of, index: 0 } => match of.as_ref() {
+            Value::Name(name) => earlier(name).is_some_and(compiler),
+            of => compiler(of),
+        },
+        _ => false,
+    }
+}
+
+/// Where the variables a call's SQL is built from were last assigned before the call.
+struct Scope<'a, 'b> {
+    assigned: &'b Assigned<'a>,
+    function: Option<usize>,
+    before: usize,
+}
+
+impl<'a> Scope<'a, '_> {
+    fn earlier(&self, name: &str) -> Option<&'a Value> {
+        self.assigned
+            .get(&(self.function?, name))?
+            .iter()
+            .rev()
+            .find(|a| a.location.span.start < self.before)
+            .map(|a| &a.value)
+    }
+
+    fn is_safe(&self, part: &str) -> bool {
+        is_safe_part(part)
+            || self
+                .earlier(part.trim())
+                .is_some_and(|v| is_compiled_sql(v, |name| self.earlier(name)))
+    }
+
+    fn all_safe(&self, parts: &[String]) -> bool {
+        !parts.is_empty() && parts.iter().all(|p| self.is_safe(p))
+    }
 }
 
 /// `# noqa: S608` (ruff/bandit) or `# nosec` on the call's line or inside it: the
@@ -49,28 +91,27 @@ fn reviewed(call: &Call) -> bool {
 /// looks `sql` up in.
 type Assigned<'a> = HashMap<(usize, &'a str), Vec<&'a Assignment>>;
 
-fn built_sql<'a>(assigned: &Assigned<'a>, call: &Call, value: &'a Value) -> Option<&'a str> {
+fn built_sql<'a>(assigned: &Assigned<'a>, call: &Call, value: &'a Value) -> Option<&'static str> {
+    let scope = Scope {
+        assigned,
+        function: call.function,
+        before: call.location.span.start,
+    };
     match value {
-        Value::Interpolated { constant, parts } if looks_like_sql(constant) && !all_safe(parts) => {
+        Value::Interpolated { constant, parts }
+            if looks_like_sql(constant) && !scope.all_safe(parts) =>
+        {
             Some("formatting")
         }
         // `sql = f"..."` earlier in the same function, then `execute(sql)`.
-        Value::Name(name) => call
-            .function
-            .and_then(|f| assigned.get(&(f, name.as_str())))
-            .and_then(|list| {
-                list.iter()
-                    .rev()
-                    .find(|a| a.location.span.start < call.location.span.start)
-            })
-            .and_then(|a| match &a.value {
-                Value::Interpolated { constant, parts }
-                    if looks_like_sql(constant) && !all_safe(parts) =>
-                {
-                    Some("formatting (in a variable assigned earlier)")
-                }
-                _ => None,
-            }),
+        Value::Name(name) => match scope.earlier(name)? {
+            Value::Interpolated { constant, parts }
+                if looks_like_sql(constant) && !scope.all_safe(parts) =>
+            {
+                Some("formatting (in a variable assigned earlier)")
+            }
+            _ => None,
+        },
         _ => None,
     }
 }
