@@ -286,7 +286,7 @@ impl<'a, T> IntoIterator for &'a PerFile<T> {
 pub struct CodeModel {
     pub files: Vec<CodeFile>,
     /// Index into `files` by path; rules ask per call, so it must not be a scan.
-    pub file_index: std::collections::HashMap<String, usize>,
+    pub file_index: rustc_hash::FxHashMap<String, usize>,
     pub functions: Vec<Function>,
     pub calls: PerFile<Call>,
     pub assignments: PerFile<Assignment>,

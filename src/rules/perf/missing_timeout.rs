@@ -10,12 +10,12 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
     let code = &ctx.project.code;
     code.calls
         .iter()
-        .filter(|c| !in_test_code(code, &c.location))
         .filter(|c| {
             // `requests` has no default timeout; neither has `urlopen`. httpx defaults to 5 s.
             (is_requests_call(c) || matches!(c.callee.as_str(), "urlopen" | "urllib.request.urlopen"))
                 && c.keyword("timeout").is_none()
                 && !c.args.iter().any(|a| a.keyword.as_deref() == Some("**"))
+                && !in_test_code(code, &c.location)
         })
         .map(|c| {
             Finding::new(

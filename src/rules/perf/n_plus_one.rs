@@ -54,7 +54,8 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
     // A chain (`Item.objects.filter(...).count()`) is one query: report it once, at the
     // outermost call, which starts where the inner ones do.
     let mut reported_starts = std::collections::HashSet::new();
-    let mut calls: Vec<&crate::model::code::Call> = code.calls.iter().collect();
+    let mut calls: Vec<&crate::model::code::Call> =
+        code.calls.iter().filter(|c| is_query(&c.callee)).collect();
     calls.sort_by_key(|c| {
         (
             c.location.path(),
@@ -63,10 +64,7 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
         )
     });
     for call in calls {
-        if !is_query(&call.callee)
-            || in_test_code(code, &call.location)
-            || offline(call.location.path())
-        {
+        if in_test_code(code, &call.location) || offline(call.location.path()) {
             continue;
         }
         let Some(outer) = call

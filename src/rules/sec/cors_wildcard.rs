@@ -28,11 +28,9 @@ fn report(location: &crate::finding::Location, what: &str) -> Finding {
 pub fn check(ctx: &Context) -> Vec<Finding> {
     let code = &ctx.project.code;
     let mut out = Vec::new();
-    for call in code
-        .calls
-        .iter()
-        .filter(|c| !in_test_code(code, &c.location))
-    {
+    // The test-code check looks the file up: it comes after the checks on the call.
+    let shipped = |call: &crate::model::code::Call| !in_test_code(code, &call.location);
+    for call in &code.calls {
         let credentials = |name: &str| call.keyword(name).is_some_and(|a| a.value.is_true());
         // Starlette/FastAPI: add_middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=True)
         let starlette = call.method() == "add_middleware"
@@ -40,7 +38,7 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
                 |a| matches!(&a.value, Value::Name(n) if n.ends_with("CORSMiddleware")),
             )
             || call.method() == "CORSMiddleware";
-        if starlette && credentials("allow_credentials") {
+        if starlette && credentials("allow_credentials") && shipped(call) {
             if let Some(origins) = call
                 .keyword("allow_origins")
                 .filter(|a| allows_any(&a.value))
@@ -65,6 +63,7 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
             call.callee.as_str(),
             "CORS" | "flask_cors.CORS" | "cross_origin"
         ) && credentials("supports_credentials")
+            && shipped(call)
         {
             match call
                 .keyword("origins")
