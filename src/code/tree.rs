@@ -19,8 +19,56 @@ pub struct Grammar {
     /// binary operator's `operator`), no extraction looks at them, and they are a third
     /// of all nodes.
     punctuation: Vec<bool>,
-    /// Looked up on every field access: a fast hash matters here.
-    fields: rustc_hash::FxHashMap<&'static str, u16>,
+    /// Kinds whose children may fill fields. Asking tree-sitter for a child's field
+    /// costs a walk up its stack; children of `block`, `argument_list` or `string` never
+    /// have one, and they are most nodes.
+    has_fields: Vec<bool>,
+    /// Looked up on every field access, millions of times a run: by length, then by
+    /// the name packed into integers, so a lookup is a few compares and no call.
+    fields: Vec<Vec<(PackedName, u16)>>,
+}
+
+/// A field name of up to 16 bytes as two integers; longer names keep their text.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum PackedName {
+    Short(u64, u64),
+    Long(&'static str),
+}
+
+impl PackedName {
+    fn of(name: &str) -> PackedName {
+        let bytes = name.as_bytes();
+        if bytes.len() > 16 {
+            return PackedName::Long("");
+        }
+        let mut words = [0u8; 16];
+        words[..bytes.len()].copy_from_slice(bytes);
+        let (low, high) = words.split_at(8);
+        PackedName::Short(
+            u64::from_le_bytes(low.try_into().unwrap_or_default()),
+            u64::from_le_bytes(high.try_into().unwrap_or_default()),
+        )
+    }
+}
+
+/// The kinds `node-types.json` lists without fields, as (name, named). Kinds it does
+/// not list (hidden rules, `ERROR`) are taken to have fields; an unreadable file only
+/// costs speed.
+fn fieldless_kinds(node_types: &str) -> std::collections::HashSet<(String, bool)> {
+    #[derive(serde::Deserialize)]
+    struct NodeType {
+        #[serde(rename = "type")]
+        kind: String,
+        named: bool,
+        #[serde(default)]
+        fields: serde_json::Map<String, serde_json::Value>,
+    }
+    serde_json::from_str::<Vec<NodeType>>(node_types)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|t| t.fields.is_empty())
+        .map(|t| (t.kind, t.named))
+        .collect()
 }
 
 /// Tree-sitter's id for `ERROR` nodes (outside the grammar's own table).
@@ -28,7 +76,9 @@ const ERROR_KIND: u16 = u16::MAX;
 const NO_PARENT: u32 = u32::MAX;
 
 impl Grammar {
-    pub fn new(language: &tree_sitter::Language) -> Self {
+    /// `node_types` is the grammar's `node-types.json`, which says which kinds have
+    /// fields.
+    pub fn new(language: &tree_sitter::Language, node_types: &str) -> Self {
         let count = language.node_kind_count();
         let kinds = (0..count)
             .map(|id| language.node_kind_for_id(id as u16).unwrap_or(""))
@@ -44,15 +94,39 @@ impl Grammar {
                     && !kind.chars().any(char::is_alphanumeric)
             })
             .collect();
-        let fields = (1..=language.field_count() as u16)
-            .filter_map(|id| Some((language.field_name_for_id(id)?, id)))
+        let fieldless = fieldless_kinds(node_types);
+        let has_fields = (0..count)
+            .map(|id| {
+                let kind = language.node_kind_for_id(id as u16).unwrap_or("");
+                let named = language.node_kind_is_named(id as u16);
+                !fieldless.contains(&(kind.to_string(), named))
+            })
             .collect();
+        let mut fields: Vec<Vec<(PackedName, u16)>> = Vec::new();
+        for id in 1..=language.field_count() as u16 {
+            let Some(name) = language.field_name_for_id(id) else {
+                continue;
+            };
+            if fields.len() <= name.len() {
+                fields.resize(name.len() + 1, Vec::new());
+            }
+            let packed = match PackedName::of(name) {
+                PackedName::Long(_) => PackedName::Long(name),
+                short => short,
+            };
+            fields[name.len()].push((packed, id));
+        }
         Grammar {
             kinds,
             named,
             punctuation,
+            has_fields,
             fields,
         }
+    }
+
+    fn has_fields(&self, kind: u16) -> bool {
+        self.has_fields.get(kind as usize).copied().unwrap_or(true)
     }
 
     fn kind_name(&self, id: u16) -> &'static str {
@@ -64,7 +138,15 @@ impl Grammar {
     }
 
     fn field_id(&self, name: &str) -> Option<u16> {
-        self.fields.get(name).copied()
+        let candidates = self.fields.get(name.len())?;
+        let packed = PackedName::of(name);
+        candidates.iter().find_map(|&(field, id)| {
+            let same = match (field, packed) {
+                (PackedName::Long(text), PackedName::Long(_)) => text == name,
+                (field, packed) => field == packed,
+            };
+            same.then_some(id)
+        })
     }
 }
 
@@ -96,14 +178,22 @@ impl Tree {
         loop {
             let node = cursor.node();
             let kind = node.kind_id();
-            let field = cursor.field_id().map_or(0, |f| f.get());
+            let parent = open.last().copied().unwrap_or(NO_PARENT);
+            let parent_has_fields = nodes
+                .get(parent as usize)
+                .is_none_or(|p| grammar.has_fields(p.kind));
+            let field = if parent_has_fields {
+                cursor.field_id().map_or(0, |f| f.get())
+            } else {
+                0
+            };
             let punctuation = field == 0 && grammar.punctuation.get(kind as usize) == Some(&true);
             if !punctuation {
                 let id = nodes.len() as u32;
                 nodes.push(Raw {
                     start: node.start_byte() as u32,
                     end: node.end_byte() as u32,
-                    parent: open.last().copied().unwrap_or(NO_PARENT),
+                    parent,
                     subtree_end: id + 1,
                     kind,
                     field,
@@ -321,7 +411,12 @@ mod tests {
 
     fn grammar() -> &'static Grammar {
         static GRAMMAR: OnceLock<Grammar> = OnceLock::new();
-        GRAMMAR.get_or_init(|| Grammar::new(&tree_sitter_python::LANGUAGE.into()))
+        GRAMMAR.get_or_init(|| {
+            Grammar::new(
+                &tree_sitter_python::LANGUAGE.into(),
+                tree_sitter_python::NODE_TYPES,
+            )
+        })
     }
 
     fn parse(text: &str) -> (tree_sitter::Tree, Tree) {
@@ -440,6 +535,35 @@ mod tests {
             true
         });
         assert_eq!(all, copy.len());
+    }
+
+    #[test]
+    fn every_fixture_is_copied_with_its_fields() {
+        // Fields are only asked for below kinds that have some: a kind wrongly taken as
+        // fieldless would lose its children's fields, on some file among these.
+        let mut files = 0;
+        for entry in ignore::WalkBuilder::new(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures"))
+            .build()
+            .filter_map(Result::ok)
+            .filter(|e| e.path().extension().is_some_and(|x| x == "py"))
+        {
+            let text = std::fs::read_to_string(entry.path()).unwrap();
+            let (tree, copy) = parse(&text);
+            assert_same(tree.root_node(), copy.root_node());
+            files += 1;
+        }
+        assert!(files > 50, "{files} fixture files");
+    }
+
+    #[test]
+    fn the_grammar_knows_which_kinds_have_fields() {
+        let language: tree_sitter::Language = tree_sitter_python::LANGUAGE.into();
+        let id = |kind| language.id_for_node_kind(kind, true);
+        assert!(grammar().has_fields(id("call")));
+        assert!(grammar().has_fields(id("assignment")));
+        assert!(!grammar().has_fields(id("expression_statement")));
+        assert!(!grammar().has_fields(id("argument_list")));
+        assert!(grammar().has_fields(ERROR_KIND));
     }
 
     #[test]
