@@ -8,6 +8,18 @@ use crate::source::Span;
 use crate::sql::{analyse_query_text, SqlDialect};
 
 /// Calls that send their first argument to the database as SQL text.
+/// The last segments of the callees [`is_sql_sink`] accepts.
+pub const SQL_SINK_METHODS: &[&str] = &[
+    "execute",
+    "executemany",
+    "executescript",
+    "exec_driver_sql",
+    "mogrify",
+    "raw",
+    "RawSQL",
+    "text",
+];
+
 pub fn is_sql_sink(call: &Call) -> bool {
     match call.method() {
         "execute" | "executemany" | "executescript" | "exec_driver_sql" | "mogrify" => true,
@@ -32,7 +44,7 @@ pub fn is_migration_path(path: &str) -> bool {
 
 pub fn queries(code: &CodeModel, dialect: SqlDialect) -> Vec<QueryFact> {
     let mut out = Vec::new();
-    for call in code.calls.iter().filter(|c| {
+    for call in code.calls_named(SQL_SINK_METHODS).into_iter().filter(|c| {
         is_sql_sink(c)
             && !is_migration_path(c.location.path())
             && !code.file(c.location.path()).is_some_and(|f| f.is_test)

@@ -267,6 +267,15 @@ impl<T> PerFile<T> {
         self.len
     }
 
+    /// The facts of each file that has some, with the file's position among them.
+    fn files(&self) -> impl Iterator<Item = (usize, &[T])> {
+        self.files.iter().map(Vec::as_slice).enumerate()
+    }
+
+    fn get(&self, file: u32, index: u32) -> Option<&T> {
+        self.files.get(file as usize)?.get(index as usize)
+    }
+
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }
@@ -293,9 +302,53 @@ pub struct CodeModel {
     pub returns: PerFile<Return>,
     pub imports: Vec<Import>,
     pub routes: Vec<Route>,
+    /// Calls by the last segment of their callee, as positions in `calls`; made when a
+    /// rule first asks.
+    calls_by_method: std::sync::OnceLock<rustc_hash::FxHashMap<String, Vec<(u32, u32)>>>,
 }
 
 impl CodeModel {
+    /// The calls whose callee ends in one of `methods` (`execute` matches
+    /// `cursor.execute` and `execute`), in the order of `calls`. Most rules want a few
+    /// names among a hundred thousand calls: this reads only those.
+    pub fn calls_named(&self, methods: &[&str]) -> Vec<&Call> {
+        let index = self.calls_by_method.get_or_init(|| {
+            let mut index: rustc_hash::FxHashMap<String, Vec<(u32, u32)>> = Default::default();
+            for (file, calls) in self.calls.files() {
+                for (i, call) in calls.iter().enumerate() {
+                    let at = (file as u32, i as u32);
+                    match index.get_mut(call.method()) {
+                        Some(list) => list.push(at),
+                        None => {
+                            index.insert(call.method().to_string(), vec![at]);
+                        }
+                    }
+                }
+            }
+            index
+        });
+        let mut positions: Vec<(u32, u32)> = methods
+            .iter()
+            .filter_map(|m| index.get(*m))
+            .flatten()
+            .copied()
+            .collect();
+        positions.sort_unstable();
+        positions.dedup();
+        positions
+            .into_iter()
+            .filter_map(|(file, i)| self.calls.get(file, i))
+            .collect()
+    }
+
+    /// The calls whose callee is exactly one of `callees` (`requests.get`), in order.
+    pub fn calls_exactly(&self, callees: &[&str]) -> Vec<&Call> {
+        let methods: Vec<&str> = callees.iter().map(|c| last_segment(c)).collect();
+        let mut calls = self.calls_named(&methods);
+        calls.retain(|c| callees.contains(&c.callee.as_str()));
+        calls
+    }
+
     pub fn function(&self, index: Option<usize>) -> Option<&Function> {
         index.and_then(|i| self.functions.get(i))
     }
@@ -311,5 +364,64 @@ impl CodeModel {
             let root = i.module.split('.').next().unwrap_or(&i.module);
             packages.contains(&root)
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::{SourceFile, Span};
+
+    fn call(source: &SharedSource, callee: &str, at: usize) -> Call {
+        Call {
+            callee: callee.to_string(),
+            args: Vec::new(),
+            location: Location::new(source, Span::new(at, at + 1)),
+            function: None,
+            loops: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn calls_are_found_by_method_and_by_callee_in_source_order() {
+        let a = std::sync::Arc::new(SourceFile::new("a.py".into(), "a.py".into(), "x".repeat(9)));
+        let b = std::sync::Arc::new(SourceFile::new("b.py".into(), "b.py".into(), "x".repeat(9)));
+        let mut model = CodeModel::default();
+        model.calls.push_file(vec![
+            call(&a, "cursor.execute", 0),
+            call(&a, "requests.get", 1),
+            call(&a, "print", 2),
+            call(&a, "execute", 3),
+        ]);
+        model.calls.push_file(Vec::new());
+        model
+            .calls
+            .push_file(vec![call(&b, "requests.get", 0), call(&b, "cache.get", 1)]);
+        let found = |calls: Vec<&Call>| -> Vec<(String, String)> {
+            calls
+                .iter()
+                .map(|c| (c.location.path().to_string(), c.callee.clone()))
+                .collect()
+        };
+        let pair = |path: &str, callee: &str| (path.to_string(), callee.to_string());
+        assert_eq!(
+            found(model.calls_named(&["get", "execute"])),
+            vec![
+                pair("a.py", "cursor.execute"),
+                pair("a.py", "requests.get"),
+                pair("a.py", "execute"),
+                pair("b.py", "requests.get"),
+                pair("b.py", "cache.get"),
+            ]
+        );
+        assert_eq!(
+            found(model.calls_exactly(&["requests.get", "print"])),
+            vec![
+                pair("a.py", "requests.get"),
+                pair("a.py", "print"),
+                pair("b.py", "requests.get"),
+            ]
+        );
+        assert!(model.calls_named(&["missing"]).is_empty());
     }
 }

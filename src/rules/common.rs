@@ -1,8 +1,6 @@
 //! Judgements several rules share, so that they agree with each other: about API
 //! paths and parameters, and about code (request handlers, test code, what a call does).
 
-use std::collections::HashSet;
-
 use crate::config::{ApiStyle, Policy};
 use crate::finding::Location;
 use crate::model::code::{Call, CodeModel};
@@ -81,8 +79,24 @@ pub fn spec_document(endpoint: &Endpoint) -> usize {
 }
 
 /// Indices of the functions that handle requests (route handlers).
-pub fn handler_functions(code: &CodeModel) -> HashSet<usize> {
-    code.routes.iter().filter_map(|r| r.function).collect()
+pub fn handler_functions(code: &CodeModel) -> Handlers {
+    let mut by_function = vec![false; code.functions.len()];
+    for f in code.routes.iter().filter_map(|r| r.function) {
+        if let Some(slot) = by_function.get_mut(f) {
+            *slot = true;
+        }
+    }
+    Handlers(by_function)
+}
+
+/// The functions that handle requests, by index in the code model's functions: rules
+/// ask once per call, so a lookup is an index, not a hash.
+pub struct Handlers(Vec<bool>);
+
+impl Handlers {
+    pub fn contains(&self, function: &usize) -> bool {
+        self.0.get(*function).copied().unwrap_or(false)
+    }
 }
 
 /// Test code: secrets, prints and sleeps there are not findings.
@@ -91,7 +105,7 @@ pub fn in_test_code(code: &CodeModel, location: &Location) -> bool {
 }
 
 /// The call runs inside a request handler.
-pub fn in_handler(handlers: &HashSet<usize>, call: &Call) -> bool {
+pub fn in_handler(handlers: &Handlers, call: &Call) -> bool {
     call.function.is_some_and(|f| handlers.contains(&f))
 }
 
@@ -117,18 +131,20 @@ pub fn looks_like_sql(text: &str) -> bool {
 
 /// `requests.get(...)` and friends: the module-level functions of `requests`.
 pub fn is_requests_call(call: &Call) -> bool {
-    matches!(
-        call.callee.as_str(),
-        "requests.get"
-            | "requests.post"
-            | "requests.put"
-            | "requests.patch"
-            | "requests.delete"
-            | "requests.head"
-            | "requests.options"
-            | "requests.request"
-    )
+    REQUESTS_CALLS.contains(&call.callee.as_str())
 }
+
+/// The module-level functions of `requests`.
+pub const REQUESTS_CALLS: &[&str] = &[
+    "requests.get",
+    "requests.post",
+    "requests.put",
+    "requests.patch",
+    "requests.delete",
+    "requests.head",
+    "requests.options",
+    "requests.request",
+];
 
 /// Files only developers, CI, examples or seed scripts load: `settings/local.py`,
 /// `settings_ci.py`, `config_dev.py`, `fake_data.py`. Debug flags and literal secrets

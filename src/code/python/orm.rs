@@ -98,10 +98,12 @@ fn fk_target(target: &str, tables_by_class: &BTreeMap<&str, String>) -> (String,
 pub fn schema(code: &CodeModel, dialect: SqlDialect) -> Option<SchemaHistory> {
     // Group class-level assignments by (file, class).
     let mut classes: BTreeMap<(&str, &str), Vec<&Assignment>> = BTreeMap::new();
-    for a in code.assignments.iter().filter(|a| {
-        a.function.is_none() && !crate::code::embedded_sql::is_migration_path(a.location.path())
-    }) {
-        if let Some(class) = &a.class {
+    for a in code.assignments.iter().filter(|a| a.function.is_none()) {
+        if let Some(class) = a
+            .class
+            .as_ref()
+            .filter(|_| !crate::code::embedded_sql::is_migration_path(a.location.path()))
+        {
             classes
                 .entry((a.location.path(), class.as_str()))
                 .or_default()

@@ -9,9 +9,9 @@ const ID: &str = "ops/print-logging";
 pub fn check(ctx: &Context) -> Vec<Finding> {
     let code = &ctx.project.code;
     let handlers = handler_functions(code);
-    code.calls
-        .iter()
-        .filter(|c| c.callee == "print" && in_handler(&handlers, c))
+    code.calls_exactly(&["print"])
+        .into_iter()
+        .filter(|c| in_handler(&handlers, c))
         .map(|c| {
             Finding::new(
                 ID,

@@ -2,7 +2,7 @@
 
 use crate::finding::Finding;
 use crate::model::code::Call;
-use crate::rules::common::{in_async_function, in_test_code, is_requests_call};
+use crate::rules::common::{in_async_function, in_test_code, is_requests_call, REQUESTS_CALLS};
 use crate::rules::Context;
 
 const ID: &str = "perf/blocking-in-async";
@@ -12,25 +12,40 @@ fn blocking(call: &Call) -> Option<&'static str> {
     if is_requests_call(call) {
         return Some("an async client such as `httpx.AsyncClient`");
     }
-    match call.callee.as_str() {
-        "time.sleep" => Some("`await asyncio.sleep(...)`"),
-        "urlopen" | "urllib.request.urlopen" => Some("an async client such as `httpx.AsyncClient`"),
-        "subprocess.run"
-        | "subprocess.call"
-        | "subprocess.check_call"
-        | "subprocess.check_output"
-        | "os.system" => Some("`asyncio.create_subprocess_exec`"),
-        "psycopg2.connect" | "pymysql.connect" | "MySQLdb.connect" => {
-            Some("an async driver (asyncpg, psycopg 3's async connection, aiomysql)")
-        }
-        _ => None,
-    }
+    BLOCKING
+        .iter()
+        .find(|(callee, _)| *callee == call.callee)
+        .map(|(_, instead)| *instead)
 }
+
+const ASYNC_HTTP: &str = "an async client such as `httpx.AsyncClient`";
+const ASYNC_SUBPROCESS: &str = "`asyncio.create_subprocess_exec`";
+const ASYNC_DRIVER: &str = "an async driver (asyncpg, psycopg 3's async connection, aiomysql)";
+
+/// Blocking calls besides `requests`, and what to use instead.
+const BLOCKING: &[(&str, &str)] = &[
+    ("time.sleep", "`await asyncio.sleep(...)`"),
+    ("urlopen", ASYNC_HTTP),
+    ("urllib.request.urlopen", ASYNC_HTTP),
+    ("subprocess.run", ASYNC_SUBPROCESS),
+    ("subprocess.call", ASYNC_SUBPROCESS),
+    ("subprocess.check_call", ASYNC_SUBPROCESS),
+    ("subprocess.check_output", ASYNC_SUBPROCESS),
+    ("os.system", ASYNC_SUBPROCESS),
+    ("psycopg2.connect", ASYNC_DRIVER),
+    ("pymysql.connect", ASYNC_DRIVER),
+    ("MySQLdb.connect", ASYNC_DRIVER),
+];
 
 pub fn check(ctx: &Context) -> Vec<Finding> {
     let code = &ctx.project.code;
     let mut out = Vec::new();
-    for call in &code.calls {
+    let callees: Vec<&str> = REQUESTS_CALLS
+        .iter()
+        .chain(BLOCKING.iter().map(|(callee, _)| callee))
+        .copied()
+        .collect();
+    for call in code.calls_exactly(&callees) {
         let Some(instead) = blocking(call) else {
             continue;
         };

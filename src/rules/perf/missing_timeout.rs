@@ -1,19 +1,23 @@
 //! perf/missing-timeout: an outbound HTTP call that can wait forever.
 
 use crate::finding::Finding;
-use crate::rules::common::{in_test_code, is_requests_call};
+use crate::rules::common::{in_test_code, REQUESTS_CALLS};
 use crate::rules::Context;
 
 const ID: &str = "perf/missing-timeout";
 
 pub fn check(ctx: &Context) -> Vec<Finding> {
     let code = &ctx.project.code;
-    code.calls
+    // `requests` has no default timeout; neither has `urlopen`. httpx defaults to 5 s.
+    let callees: Vec<&str> = REQUESTS_CALLS
         .iter()
+        .copied()
+        .chain(["urlopen", "urllib.request.urlopen"])
+        .collect();
+    code.calls_exactly(&callees)
+        .into_iter()
         .filter(|c| {
-            // `requests` has no default timeout; neither has `urlopen`. httpx defaults to 5 s.
-            (is_requests_call(c) || matches!(c.callee.as_str(), "urlopen" | "urllib.request.urlopen"))
-                && c.keyword("timeout").is_none()
+            c.keyword("timeout").is_none()
                 && !c.args.iter().any(|a| a.keyword.as_deref() == Some("**"))
                 && !in_test_code(code, &c.location)
         })

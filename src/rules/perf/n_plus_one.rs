@@ -23,6 +23,12 @@ fn is_query_result(callee: &str) -> bool {
 }
 
 /// A call that runs one query.
+/// The last segments of the callees [`is_query`] accepts.
+const QUERY_METHODS: &[&str] = &[
+    "get", "filter", "first", "count", "exists", "create", "all", "query", "execute", "scalar",
+    "scalars",
+];
+
 fn is_query(callee: &str) -> bool {
     let last = callee.rsplit('.').next().unwrap_or(callee);
     (callee.contains(".objects.")
@@ -54,8 +60,8 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
     // A chain (`Item.objects.filter(...).count()`) is one query: report it once, at the
     // outermost call, which starts where the inner ones do.
     let mut reported_starts = std::collections::HashSet::new();
-    let mut calls: Vec<&crate::model::code::Call> =
-        code.calls.iter().filter(|c| is_query(&c.callee)).collect();
+    let mut calls = code.calls_named(QUERY_METHODS);
+    calls.retain(|c| is_query(&c.callee));
     calls.sort_by_key(|c| {
         (
             c.location.path(),

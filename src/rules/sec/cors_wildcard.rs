@@ -30,7 +30,7 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
     let mut out = Vec::new();
     // The test-code check looks the file up: it comes after the checks on the call.
     let shipped = |call: &crate::model::code::Call| !in_test_code(code, &call.location);
-    for call in &code.calls {
+    for call in code.calls_named(&["add_middleware", "CORSMiddleware", "CORS", "cross_origin"]) {
         let credentials = |name: &str| call.keyword(name).is_some_and(|a| a.value.is_true());
         // Starlette/FastAPI: add_middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=True)
         let starlette = call.method() == "add_middleware"

@@ -15,7 +15,7 @@ fn is_settings_file(path: &str) -> bool {
 pub fn check(ctx: &Context) -> Vec<Finding> {
     let code = &ctx.project.code;
     let mut out = Vec::new();
-    for call in &code.calls {
+    for call in code.calls_named(&["run", "FastAPI", "Starlette", "Flask"]) {
         let Some(debug) = call.keyword("debug").filter(|a| a.value.is_true()) else {
             continue;
         };

@@ -42,10 +42,11 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
     let code = &ctx.project.code;
     let handlers = crate::rules::common::handler_functions(code);
     let mut out = Vec::new();
-    let writes = code
-        .calls
-        .iter()
-        .filter(|c| is_model_write(&c.callee) && crate::rules::common::in_handler(&handlers, c));
+    let writes = code.calls.iter().filter(|c| {
+        c.args.iter().any(|a| a.keyword.as_deref() == Some("**"))
+            && is_model_write(&c.callee)
+            && crate::rules::common::in_handler(&handlers, c)
+    });
     for call in writes {
         // What the handler received: one of its parameters (the request model), or
         // `request` itself.

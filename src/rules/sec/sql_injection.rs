@@ -2,7 +2,7 @@
 
 use crate::code::embedded_sql::is_sql_sink;
 use crate::finding::Finding;
-use std::collections::HashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::model::code::{last_segment, Assignment, Call, Value};
 use crate::rules::common::looks_like_sql;
@@ -89,7 +89,7 @@ fn reviewed(call: &Call) -> bool {
 /// How the SQL of a call's first argument was built, when it was built from parts.
 /// Assignments in functions by (function, name), in source order: what `execute(sql)`
 /// looks `sql` up in.
-type Assigned<'a> = HashMap<(usize, &'a str), Vec<&'a Assignment>>;
+type Assigned<'a> = FxHashMap<(usize, &'a str), Vec<&'a Assignment>>;
 
 fn built_sql<'a>(assigned: &Assigned<'a>, call: &Call, value: &'a Value) -> Option<&'static str> {
     let scope = Scope {
@@ -118,19 +118,26 @@ fn built_sql<'a>(assigned: &Assigned<'a>, call: &Call, value: &'a Value) -> Opti
 
 pub fn check(ctx: &Context) -> Vec<Finding> {
     let code = &ctx.project.code;
-    let mut assigned: Assigned = HashMap::new();
+    let sinks: Vec<&Call> = code
+        .calls_named(crate::code::embedded_sql::SQL_SINK_METHODS)
+        .into_iter()
+        .filter(|c| {
+            is_sql_sink(c)
+                && !crate::code::embedded_sql::is_migration_path(c.location.path())
+                && !crate::rules::common::in_test_code(code, &c.location)
+                && !reviewed(c)
+        })
+        .collect();
+    // Only the functions that run SQL have their assignments looked up.
+    let with_sinks: FxHashSet<usize> = sinks.iter().filter_map(|c| c.function).collect();
+    let mut assigned: Assigned = FxHashMap::default();
     for a in &code.assignments {
-        if let Some(f) = a.function {
+        if let Some(f) = a.function.filter(|f| with_sinks.contains(f)) {
             assigned.entry((f, a.target.as_str())).or_default().push(a);
         }
     }
     let mut out = Vec::new();
-    for call in code.calls.iter().filter(|c| {
-        is_sql_sink(c)
-            && !crate::code::embedded_sql::is_migration_path(c.location.path())
-            && !crate::rules::common::in_test_code(code, &c.location)
-            && !reviewed(c)
-    }) {
+    for call in sinks {
         let Some(arg) = call.positional(0) else {
             continue;
         };

@@ -66,9 +66,9 @@ fn check_code(ctx: &Context) -> Vec<Finding> {
     let code = &ctx.project.code;
     let mut out = Vec::new();
     for call in code
-        .calls
-        .iter()
-        .filter(|c| c.method() == "decode" && c.callee.contains("jwt"))
+        .calls_named(&["decode"])
+        .into_iter()
+        .filter(|c| c.callee.contains("jwt"))
     {
         if in_test_code(code, &call.location) {
             continue;
