@@ -139,8 +139,10 @@ fn is_drf_base(name: &str) -> bool {
         || (name.starts_with("Token") && name.ends_with("View"))
 }
 
+/// Django's access mixins, and `AccessMixin`, on which a project builds its own
+/// (`class ConditionalLoginRequiredMixin(AccessMixin)` that checks the user in `dispatch`).
 fn is_auth_mixin(name: &str) -> bool {
-    name.ends_with("RequiredMixin") || name == "UserPassesTestMixin"
+    name.ends_with("RequiredMixin") || name == "UserPassesTestMixin" || name == "AccessMixin"
 }
 
 /// The viewset actions a base class brings.
@@ -2399,6 +2401,67 @@ def archive(request, year):
         assert_eq!(names(&contact.auth), ["login_required"]);
         assert_eq!(contact.framework, Framework::Django);
         assert!(contact.rate_limit.is_empty());
+    }
+
+    #[test]
+    fn a_project_mixin_built_on_access_mixin_is_auth() {
+        let routes = routes(&[
+            (
+                "src/config/urls.py",
+                r#"
+from django.urls import path
+from inventory.views import DeviceEdit, Home
+
+urlpatterns = [
+    path("", Home.as_view()),
+    path("devices/<int:pk>/edit/", DeviceEdit.as_view()),
+]
+"#,
+            ),
+            (
+                "src/inventory/mixins.py",
+                r#"
+from django.conf import settings
+from django.contrib.auth.mixins import AccessMixin
+
+
+class LoginWhenConfiguredMixin(AccessMixin):
+    def dispatch(self, request, *args, **kwargs):
+        if settings.LOGIN_REQUIRED and not request.user.is_authenticated:
+            return self.handle_no_permission()
+        return super().dispatch(request, *args, **kwargs)
+
+
+class DevicePermissionMixin(LoginWhenConfiguredMixin):
+    pass
+"#,
+            ),
+            (
+                "src/inventory/views.py",
+                r#"
+from django.views import View
+from .mixins import DevicePermissionMixin, LoginWhenConfiguredMixin
+
+
+class Home(LoginWhenConfiguredMixin, View):
+    def get(self, request):
+        pass
+
+
+class DeviceEdit(DevicePermissionMixin, View):
+    def post(self, request, pk):
+        pass
+"#,
+            ),
+        ]);
+        for (method, path) in [(Method::Get, "/"), (Method::Post, "/devices/{pk}/edit")] {
+            let route = find(&routes, method, path);
+            assert_eq!(names(&route.auth), ["AccessMixin"], "{path}");
+            assert!(route.auth[0]
+                .location
+                .path()
+                .ends_with("inventory/mixins.py"));
+        }
     }
 
     #[test]
