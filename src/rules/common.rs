@@ -162,6 +162,7 @@ pub fn is_developer_only_file(path: &str) -> bool {
         "sample",
         "fake",
         "seed",
+        "populate",
     ];
     let file = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
     let stem = file.trim_end_matches(".py");

@@ -56,7 +56,23 @@ fn is_placeholder(value: &str) -> bool {
         || lower.starts_with("test")
         || lower.contains("replace")
         || lower.contains("fake")
+        // Replaced when the app is built or deployed: `"__POSTHOG_API_KEY__"`.
+        || (v.len() > 4 && v.starts_with("__") && v.ends_with("__"))
         || v.chars().all(|c| c == v.chars().next().unwrap_or(' '))
+}
+
+/// A value that spells its own name is a label, not a secret: enum members
+/// (`PASSWORD = "PASSWORD"`, `INVALID_PASSWORD = "invalid_password"`) and form fields
+/// (`password="password"`).
+fn names_itself(name: &str, value: &str) -> bool {
+    let letters = |s: &str| -> String {
+        s.chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .map(|c| c.to_ascii_lowercase())
+            .collect()
+    };
+    let last = name.rsplit('.').next().unwrap_or(name);
+    letters(last) == letters(value)
 }
 
 /// Key formats whose presence alone is enough.
@@ -108,7 +124,10 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
         };
         let message = if let Some(format) = known_format(value) {
             format!("{format} is written into the source")
-        } else if is_secret_name(&a.target) && !is_placeholder(value) {
+        } else if is_secret_name(&a.target)
+            && !is_placeholder(value)
+            && !names_itself(&a.target, value)
+        {
             format!("`{}` is set to a literal secret", a.target)
         } else {
             continue;
@@ -122,10 +141,9 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
             let Value::Str(value) = &arg.value else {
                 continue;
             };
-            let named = arg
-                .keyword
-                .as_deref()
-                .is_some_and(|k| is_secret_name(k) && !is_placeholder(value));
+            let named = arg.keyword.as_deref().is_some_and(|k| {
+                is_secret_name(k) && !is_placeholder(value) && !names_itself(k, value)
+            });
             let message = if let Some(format) = known_format(value) {
                 format!("{format} is written into the source")
             } else if named {
