@@ -34,12 +34,17 @@ pub fn is_sql_sink(call: &Call) -> bool {
     }
 }
 
-/// Migration scripts (Alembic `versions/`, Django `migrations/`): their SQL backfills
-/// and fixes are not application queries, and their model classes are snapshots. Test
-/// code is left out of the queries too: it wipes and fills tables on purpose.
+/// Migration scripts (Alembic `versions/`, Django `migrations/`, a hand-written
+/// `migrations.py` module): their SQL backfills and fixes are not application queries,
+/// and their model classes are snapshots. Test code is left out of the queries too: it
+/// wipes and fills tables on purpose.
 pub fn is_migration_path(path: &str) -> bool {
-    path.split('/')
-        .any(|d| d == "migrations" || d == "versions" || d == "revisions" || d == "alembic")
+    path.split('/').any(|d| {
+        matches!(
+            d,
+            "migrations" | "versions" | "revisions" | "alembic" | "migrations.py"
+        )
+    })
 }
 
 pub fn queries(code: &CodeModel, dialect: SqlDialect) -> Vec<QueryFact> {

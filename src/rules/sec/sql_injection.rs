@@ -1,7 +1,7 @@
 //! sec/sql-injection: SQL text built from non-constant parts reaches an execute call.
 
 use crate::code::embedded_sql::is_sql_sink;
-use crate::finding::Finding;
+use crate::finding::{Finding, Location};
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::model::code::{last_segment, Assignment, Call, Value};
@@ -55,12 +55,16 @@ struct Scope<'a, 'b> {
 
 impl<'a> Scope<'a, '_> {
     fn earlier(&self, name: &str) -> Option<&'a Value> {
+        self.earlier_assignment(name).map(|a| &a.value)
+    }
+
+    fn earlier_assignment(&self, name: &str) -> Option<&'a Assignment> {
         self.assigned
             .get(&(self.function?, name))?
             .iter()
             .rev()
             .find(|a| a.location.span.start < self.before)
-            .map(|a| &a.value)
+            .copied()
     }
 
     fn is_safe(&self, part: &str) -> bool {
@@ -75,12 +79,12 @@ impl<'a> Scope<'a, '_> {
     }
 }
 
-/// `# noqa: S608` (ruff/bandit) or `# nosec` on the call's line or inside it: the
-/// author has already reviewed this one.
-fn reviewed(call: &Call) -> bool {
-    let line = call.location.file.line_text(call.location.span.start);
-    // A call spanning lines carries the comment where its string ends.
-    let text = call.location.file.slice(call.location.span);
+/// `# noqa: S608` (ruff/bandit) or `# nosec` on the first line of `at` or inside it:
+/// the author has already reviewed this one.
+fn reviewed(at: &Location) -> bool {
+    let line = at.file.line_text(at.span.start);
+    // Code spanning lines carries the comment where its string ends.
+    let text = at.file.slice(at.span);
     [line, text]
         .iter()
         .any(|t| t.contains("noqa: S608") || t.contains("nosec"))
@@ -104,14 +108,20 @@ fn built_sql<'a>(assigned: &Assigned<'a>, call: &Call, value: &'a Value) -> Opti
             Some("formatting")
         }
         // `sql = f"..."` earlier in the same function, then `execute(sql)`.
-        Value::Name(name) => match scope.earlier(name)? {
-            Value::Interpolated { constant, parts }
-                if looks_like_sql(constant) && !scope.all_safe(parts) =>
-            {
-                Some("formatting (in a variable assigned earlier)")
+        Value::Name(name) => {
+            let assignment = scope.earlier_assignment(name)?;
+            match &assignment.value {
+                Value::Interpolated { constant, parts }
+                    if looks_like_sql(constant)
+                        && !scope.all_safe(parts)
+                        && !reviewed(&assignment.location)
+                        && !reviewed(&assignment.value_location) =>
+                {
+                    Some("formatting (in a variable assigned earlier)")
+                }
+                _ => None,
             }
-            _ => None,
-        },
+        }
         _ => None,
     }
 }
@@ -125,7 +135,7 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
             is_sql_sink(c)
                 && !crate::code::embedded_sql::is_migration_path(c.location.path())
                 && !crate::rules::common::in_test_code(code, &c.location)
-                && !reviewed(c)
+                && !reviewed(&c.location)
         })
         .collect();
     // Only the functions that run SQL have their assignments looked up.
