@@ -10,6 +10,19 @@ const MONEY_WORDS: &[&str] = &[
     "payment", "refund", "charge",
 ];
 
+/// Words that make a money-named column a ratio or a setting, not an amount:
+/// `tax_rate`, `discount_pct`, `price_precision`.
+const RATIO_WORDS: &[&str] = &[
+    "rate",
+    "ratio",
+    "pct",
+    "percent",
+    "percentage",
+    "precision",
+    "factor",
+    "multiplier",
+];
+
 const FLOAT_TYPES: &[&str] = &["FLOAT", "REAL", "DOUBLE", "FLOAT4", "FLOAT8"];
 
 /// Parts of a column name: `unit_price`, `unitPrice` and `UnitPrice` all give `price`.
@@ -50,7 +63,11 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
                 if !is_float(&column.data_type) {
                     continue;
                 }
-                let Some(word) = words(&column.display_name)
+                let words = words(&column.display_name);
+                if words.iter().any(|w| RATIO_WORDS.contains(&w.as_str())) {
+                    continue;
+                }
+                let Some(word) = words
                     .into_iter()
                     .find(|w| MONEY_WORDS.contains(&w.as_str()))
                 else {
