@@ -74,6 +74,30 @@ fn check_spec(ctx: &Context) -> Vec<Finding> {
 
 /// Routes in code (FastAPI, whose default status is 200): a POST to a collection whose
 /// items have their own route answers 200.
+/// Functions that choose their response's status themselves: they return a response
+/// built with `status_code=` (`JSONResponse(..., status_code=201)`) or set
+/// `response.status_code`. The status they choose is not known here, so they are not
+/// judged.
+fn functions_setting_status(
+    code: &crate::model::code::CodeModel,
+) -> std::collections::HashSet<usize> {
+    use crate::model::code::Value;
+    let returned = code.returns.iter().filter_map(|r| match &r.value {
+        Value::Call { args, .. }
+            if crate::model::code::keyword_arg(args, "status_code").is_some() =>
+        {
+            r.function
+        }
+        _ => None,
+    });
+    let assigned = code
+        .assignments
+        .iter()
+        .filter(|a| a.target.ends_with(".status_code"))
+        .filter_map(|a| a.function);
+    returned.chain(assigned).collect()
+}
+
 fn check_code(ctx: &Context) -> Vec<Finding> {
     use crate::model::code::Framework;
     let routes = &ctx.project.code.routes;
@@ -90,10 +114,12 @@ fn check_code(ctx: &Context) -> Vec<Finding> {
             end += segment.len() + 1;
         }
     }
+    let sets_status = functions_setting_status(&ctx.project.code);
     routes
         .iter()
         .filter(|r| r.framework == Framework::Fastapi && r.method == Method::Post)
         .filter(|r| matches!(r.declared_status, None | Some(200)))
+        .filter(|r| !r.function.is_some_and(|f| sets_status.contains(&f)))
         .filter(|r| !ends_with_param(&r.path) && !ends_with_action(&r.path) && !is_webhook_receiver(&r.path))
         .filter(|r| with_items.contains(r.path.trim_end_matches('/')))
         .map(|r| {
