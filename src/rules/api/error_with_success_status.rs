@@ -21,6 +21,9 @@ const RESPONSES: &[(&str, &str)] = &[
 
 fn error_key(value: &Value) -> Option<&str> {
     match value {
+        // A resource that has an error field (a job: `{"job_id": ..., "error": ...}`)
+        // is not an error body.
+        Value::Dict(pairs) if pairs.iter().any(|(k, _)| is_identifier_key(k)) => None,
         // `{"error": None}` is a success body with an empty error field.
         Value::Dict(pairs) => pairs.iter().find_map(|(k, v)| match (k, v) {
             (_, Value::None | Value::Bool(false)) => None,
@@ -31,6 +34,10 @@ fn error_key(value: &Value) -> Option<&str> {
         }),
         _ => None,
     }
+}
+
+fn is_identifier_key(key: &Value) -> bool {
+    matches!(key, Value::Str(k) if k == "id" || k.ends_with("_id") || k == "uuid")
 }
 
 fn status_number(value: &Value) -> Option<u16> {
