@@ -10,8 +10,13 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
     let mut out = Vec::new();
     for history in &ctx.project.sql.schema.histories {
         for table in history.tables.values() {
-            for fk in &table.foreign_keys {
-                if history.foreign_key_unindexed(table, fk) != Some(true) {
+            let keys = &table.foreign_keys;
+            for (i, fk) in keys.iter().enumerate() {
+                // The same columns constrained again later (a key re-created under
+                // another name, or once in each branch of an Alembic dialect check): one
+                // index serves them all, so only the last is reported.
+                let again = keys.iter().skip(i + 1).any(|k| k.columns == fk.columns);
+                if again || history.foreign_key_unindexed(table, fk) != Some(true) {
                     continue;
                 }
                 let columns = column_list(table, &fk.columns);
