@@ -1105,7 +1105,24 @@ pub(super) fn is_pagination_param(name: &str) -> bool {
 }
 
 /// `.all()` / `.fetchall()` in a handler's body, preferring one in a `return`.
-pub(super) fn collection_in_body(index: &Index, file: usize, def: Node) -> Option<Evidence> {
+/// A collection a handler's body loads: `.all()` or `.fetchall()`, and whether it is
+/// what the handler returns.
+#[derive(Clone)]
+pub(super) struct BodyCollection {
+    pub evidence: Evidence,
+    pub returned: bool,
+}
+
+impl BodyCollection {
+    /// The route's collection, if this is one: on a path that ends in a parameter
+    /// (`/teams/{team_id}`) the route reads one item, and a list its handler loads but
+    /// does not return is for that item's page.
+    pub fn for_path(&self, path: &str) -> Option<Evidence> {
+        (self.returned || !crate::model::path::ends_with_param(path)).then(|| self.evidence.clone())
+    }
+}
+
+pub(super) fn collection_in_body(index: &Index, file: usize, def: Node) -> Option<BodyCollection> {
     let source = index.source(file)?;
     let calls = body_calls(def);
     let is_all = |c: &Node| {
@@ -1129,11 +1146,14 @@ pub(super) fn collection_in_body(index: &Index, file: usize, def: Node) -> Optio
         }
         false
     };
-    let chosen = calls
-        .iter()
-        .find(|c| is_all(c) && in_return(c))
-        .or_else(|| calls.iter().find(|c| is_all(c)))?;
-    index.evidence(file, *chosen, call_name(source, *chosen))
+    let (chosen, returned) = match calls.iter().find(|c| is_all(c) && in_return(c)) {
+        Some(returned) => (returned, true),
+        None => (calls.iter().find(|c| is_all(c))?, false),
+    };
+    Some(BodyCollection {
+        evidence: index.evidence(file, *chosen, call_name(source, *chosen))?,
+        returned,
+    })
 }
 
 /// `paginate(...)` / `.paginate(...)` calls in a handler's body.
@@ -1875,6 +1895,7 @@ impl<'a> FastApi<'a> {
         let mut pagination = Vec::new();
         let mut public = None;
         let mut collection = None;
+        let mut body_collection: Option<BodyCollection> = None;
         let mut is_async = false;
         let mut function = None;
         let handler_name;
@@ -1924,7 +1945,7 @@ impl<'a> FastApi<'a> {
                     }
                 }
                 if collection.is_none() {
-                    collection = collection_in_body(&self.index, *hfile, *def);
+                    body_collection = collection_in_body(&self.index, *hfile, *def);
                 }
                 pagination.extend(paginate_calls(&self.index, *hfile, *def));
                 if let Some(hsource) = self.index.source(*hfile) {
@@ -1982,7 +2003,9 @@ impl<'a> FastApi<'a> {
                     rate_limit: rate.clone(),
                     pagination: pages.clone(),
                     query_params: query.clone(),
-                    collection: collection.clone(),
+                    collection: collection
+                        .clone()
+                        .or_else(|| body_collection.as_ref()?.for_path(&path)),
                     is_async,
                 });
             }

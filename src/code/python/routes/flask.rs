@@ -12,7 +12,7 @@ use crate::code::tree::Node;
 use super::fastapi::{
     argument, callee, collection_in_body, decorators, handler_module, is_pagination_param, kwarg,
     last_segment, looks_like_auth, looks_like_guard, looks_like_rate_limit, looks_public,
-    paginate_calls, positional, status_of, Index, MethodCall, Target,
+    paginate_calls, positional, status_of, BodyCollection, Index, MethodCall, Target,
 };
 use super::{join_paths, normalise_path};
 use crate::code::python::facts::{dotted, text};
@@ -80,7 +80,7 @@ struct HandlerFacts {
     rate_limit: Vec<Evidence>,
     pagination: Vec<Evidence>,
     query_params: Vec<String>,
-    collection: Option<Evidence>,
+    collection: Option<BodyCollection>,
     declared_status: Option<u16>,
 }
 
@@ -808,7 +808,7 @@ impl<'a> Flask<'a> {
                     rate_limit,
                     pagination: facts.pagination.clone(),
                     query_params: facts.query_params.clone(),
-                    collection: facts.collection.clone(),
+                    collection: facts.collection.as_ref().and_then(|c| c.for_path(&path)),
                     is_async: facts.is_async,
                 });
             }
@@ -1019,6 +1019,43 @@ bp.add_url_rule("/", "index", index)
         );
         // `log_request` is no guard.
         assert!(find(&routes, Method::Get, "/health").auth.is_empty());
+    }
+
+    #[test]
+    fn a_detail_route_that_loads_a_list_for_its_page_is_no_collection() {
+        let routes = load(&[(
+            "app.py",
+            r#"
+from flask import Flask, render_template
+
+app = Flask(__name__)
+
+@app.route("/teams/<int:team_id>")
+def team(team_id):
+    team = Team.query.get(team_id)
+    members = Member.query.filter_by(team_id=team_id).all()
+    return render_template("team.html", team=team, members=members)
+
+@app.route("/teams/<int:team_id>/members")
+def members(team_id):
+    return {"members": [m.name for m in Member.query.all()]}
+
+@app.route("/regions/<region>")
+def region_teams(region):
+    return jsonify(Team.query.filter_by(region=region).all())
+"#,
+        )]);
+        assert!(find(&routes, Method::Get, "/teams/{team_id}")
+            .collection
+            .is_none());
+        // Not a detail route: the last segment is no parameter.
+        assert!(find(&routes, Method::Get, "/teams/{team_id}/members")
+            .collection
+            .is_some());
+        // A detail-shaped path whose handler returns the list still lists.
+        assert!(find(&routes, Method::Get, "/regions/{region}")
+            .collection
+            .is_some());
     }
 
     #[test]
