@@ -308,10 +308,12 @@ pub fn is_health_path(path: &str) -> bool {
 /// out of versioning and need no documented errors.
 pub fn is_infrastructure(path: &str) -> bool {
     is_health_path(path)
+        || is_schema_path(path)
         || segments(path).any(|s| {
             let s = s.to_ascii_lowercase();
             s.starts_with("openapi")
                 || s.starts_with("swagger")
+                || s == "redoc"
                 || s == "docs"
                 || s == ".well-known"
                 || s == "metrics"
@@ -319,6 +321,19 @@ pub fn is_infrastructure(path: &str) -> bool {
                 || s == "favicon.ico"
                 || s == "robots.txt"
         })
+}
+
+/// The API's own schema, as drf-spectacular serves it: `/api/schema`, `/api/v1/schema`,
+/// `/schema/redoc`. Only as the whole path (after `api` and a version): `/databases/
+/// {id}/schema` is a resource.
+fn is_schema_path(path: &str) -> bool {
+    let mut meaningful = segments(path)
+        .filter(|s| !is_version_segment(s) && !s.eq_ignore_ascii_case("api"))
+        .map(|s| s.to_ascii_lowercase());
+    meaningful.next().as_deref() == Some("schema")
+        && meaningful
+            .next()
+            .is_none_or(|s| matches!(s.as_str(), "redoc" | "swagger" | "swagger-ui" | "docs"))
 }
 
 /// A capability URL: a path parameter that is itself the secret (`/checkouts/client/
@@ -335,6 +350,21 @@ pub fn is_capability_url(path: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn schema_and_documentation_routes_are_infrastructure() {
+        for path in [
+            "/api/schema",
+            "/api/v1/schema",
+            "/schema/redoc",
+            "/api/redoc",
+        ] {
+            assert!(is_infrastructure(path), "{path}");
+        }
+        for path in ["/databases/{id}/schema", "/schema/tables", "/api/schemas"] {
+            assert!(!is_infrastructure(path), "{path}");
+        }
+    }
 
     #[test]
     fn capability_urls_carry_their_secret_as_a_parameter() {
