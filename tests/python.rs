@@ -209,6 +209,28 @@ fn sql_built_from_table_names_or_reviewed_lines_is_not_injection() {
 }
 
 #[test]
+fn one_open_write_is_named_in_the_singular() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "app.py",
+        "from flask import Flask\napp = Flask(__name__)\n\n@app.route(\"/notes\")\ndef notes():\n    return {}\n\n@app.route(\"/notes\", methods=[\"POST\"])\ndef add_note():\n    return {}\n",
+    );
+    let outcome = run(dir.path(), &["sec/missing-auth"]);
+    let messages: Vec<&str> = outcome
+        .findings
+        .iter()
+        .map(|f| f.finding.message.as_str())
+        .collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains(", and 1 of them writes: POST /notes")),
+        "{messages:?}"
+    );
+}
+
+#[test]
 fn auth_markers_name_the_projects_own_auth_decorators() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = String::from(
@@ -231,6 +253,10 @@ fn auth_markers_name_the_projects_own_auth_decorators() {
         "{}",
         without.findings[0].finding.message
     );
+    assert!(without.findings[0]
+        .finding
+        .message
+        .contains(", and 4 of them write: "));
     let settings = archlint::config::Settings::parse(
         Path::new("archlint.toml"),
         "[policy]\nauth-markers = [\"staff_only\"]\n",

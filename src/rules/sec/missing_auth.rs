@@ -240,9 +240,10 @@ fn check_code(ctx: &Context) -> Vec<Finding> {
             ID,
             first.location.clone(),
             format!(
-                "none of the {} routes shows authentication (no auth dependency, decorator or permission class), and {} of them write: {}{}",
+                "none of the {} routes shows authentication (no auth dependency, decorator or permission class), and {} of them {}: {}{}",
                 routes.len(),
                 writes.len(),
+                if writes.len() == 1 { "writes" } else { "write" },
                 listed.join(", "),
                 if writes.len() > 5 { ", ..." } else { "" }
             ),
