@@ -1082,6 +1082,29 @@ pub(super) fn looks_like_guard(index: &Index, file: usize, def: Node, name: &str
     })
 }
 
+/// A project decorator that guards what it wraps: its body, or the wrapper it defines,
+/// aborts with 401 or 403 or sends the caller to log in (`redirect(url_for("auth.login"))`).
+pub(super) fn decorator_guards(index: &Index, file: usize, def: Node) -> bool {
+    let Some(source) = index.source(file) else {
+        return false;
+    };
+    let mut guards = false;
+    def.visit(|n| {
+        if guards {
+            return false;
+        }
+        if n.kind() == "call" {
+            let name = callee(source, n);
+            let last = last_segment(&name);
+            guards = (last == "abort"
+                && positional(n, 0).is_some_and(|a| matches!(text(source, a), "401" | "403")))
+                || (last == "redirect" && text(source, n).to_ascii_lowercase().contains("login"));
+        }
+        true
+    });
+    guards
+}
+
 /// Query parameters that page through a collection.
 pub(super) fn is_pagination_param(name: &str) -> bool {
     matches!(
@@ -1104,7 +1127,6 @@ pub(super) fn is_pagination_param(name: &str) -> bool {
     )
 }
 
-/// `.all()` / `.fetchall()` in a handler's body, preferring one in a `return`.
 /// A collection a handler's body loads: `.all()` or `.fetchall()`, and whether it is
 /// what the handler returns.
 #[derive(Clone)]
@@ -1122,6 +1144,7 @@ impl BodyCollection {
     }
 }
 
+/// `.all()` / `.fetchall()` in a handler's body, preferring one in a `return`.
 pub(super) fn collection_in_body(index: &Index, file: usize, def: Node) -> Option<BodyCollection> {
     let source = index.source(file)?;
     let calls = body_calls(def);

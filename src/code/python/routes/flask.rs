@@ -10,9 +10,10 @@ use std::collections::HashSet;
 use crate::code::tree::Node;
 
 use super::fastapi::{
-    argument, callee, collection_in_body, decorators, handler_module, is_pagination_param, kwarg,
-    last_segment, looks_like_auth, looks_like_guard, looks_like_rate_limit, looks_public,
-    paginate_calls, positional, status_of, BodyCollection, Index, MethodCall, Target,
+    argument, callee, collection_in_body, decorator_guards, decorators, handler_module,
+    is_pagination_param, kwarg, last_segment, looks_like_auth, looks_like_guard,
+    looks_like_rate_limit, looks_public, paginate_calls, positional, status_of, BodyCollection,
+    Index, MethodCall, Target,
 };
 use super::{join_paths, normalise_path};
 use crate::code::python::facts::{dotted, text};
@@ -650,6 +651,26 @@ impl<'a> Flask<'a> {
         (auth, rate)
     }
 
+    /// Whether a decorator (`@registered_only`, `@roles(...)`) is one of the project's
+    /// whose wrapper turns away callers who are not logged in.
+    fn guarding_decorator(&self, file: usize, decorator: Node<'a>) -> bool {
+        // The `decorator` node holds the expression: a name, or a call of a factory.
+        let expression = match decorator.kind() {
+            "decorator" => decorator.named_child(0),
+            _ => Some(decorator),
+        };
+        let target = match expression {
+            Some(e) if e.kind() == "call" => e.field("function"),
+            other => other,
+        };
+        let Some(Target::Function(idx)) = target.and_then(|t| self.index.resolve(file, t)) else {
+            return false;
+        };
+        self.index
+            .function_node(idx)
+            .is_some_and(|(ffile, def)| decorator_guards(&self.index, ffile, def))
+    }
+
     /// What a view function's decorators and body say.
     fn handler_facts(&self, idx: Option<usize>, file: usize, def: Node<'a>) -> HandlerFacts {
         let mut facts = HandlerFacts {
@@ -678,7 +699,7 @@ impl<'a> Flask<'a> {
                 if facts.public.is_none() {
                     facts.public = self.index.evidence(file, node, name);
                 }
-            } else if looks_like_auth(&name) {
+            } else if looks_like_auth(&name) || self.guarding_decorator(file, node) {
                 facts.auth.extend(self.index.evidence(file, node, name));
             }
         }
@@ -1019,6 +1040,74 @@ bp.add_url_rule("/", "index", index)
         );
         // `log_request` is no guard.
         assert!(find(&routes, Method::Get, "/health").auth.is_empty());
+    }
+
+    #[test]
+    fn a_project_decorator_whose_wrapper_turns_callers_away_is_auth() {
+        let routes = load(&[
+            (
+                "app/decorators.py",
+                r#"
+import functools
+from flask import abort, redirect, url_for
+
+def registered_only(f):
+    @functools.wraps(f)
+    def wrapper(*args, **kwargs):
+        if not current_user():
+            return redirect(url_for("auth.login"))
+        return f(*args, **kwargs)
+    return wrapper
+
+def captains_only(f):
+    @functools.wraps(f)
+    def wrapper(*args, **kwargs):
+        if not is_captain():
+            abort(403)
+        return f(*args, **kwargs)
+    return wrapper
+
+def cached(f):
+    @functools.wraps(f)
+    def wrapper(*args, **kwargs):
+        return CACHE.get(f.__name__) or f(*args, **kwargs)
+    return wrapper
+"#,
+            ),
+            (
+                "app/views.py",
+                r#"
+from flask import Flask
+from .decorators import cached, captains_only, registered_only
+
+app = Flask(__name__)
+
+@app.route("/teams/new", methods=["POST"])
+@registered_only
+def new_team():
+    return {}
+
+@app.route("/teams/mine", methods=["DELETE"])
+@captains_only
+def disband():
+    return {}
+
+@app.route("/scoreboard")
+@cached
+def scoreboard():
+    return {}
+"#,
+            ),
+        ]);
+        assert_eq!(
+            names(&find(&routes, Method::Post, "/teams/new").auth),
+            ["registered_only"]
+        );
+        assert_eq!(
+            names(&find(&routes, Method::Delete, "/teams/mine").auth),
+            ["captains_only"]
+        );
+        assert!(find(&routes, Method::Get, "/scoreboard").auth.is_empty());
     }
 
     #[test]
