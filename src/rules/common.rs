@@ -150,21 +150,42 @@ pub const REQUESTS_CALLS: &[&str] = &[
 /// `settings_ci.py`, `config_dev.py`, `fake_data.py`. Debug flags and literal secrets
 /// there are not what ships.
 pub fn is_developer_only_file(path: &str) -> bool {
-    const WORDS: &[&str] = &[
-        "dev",
-        "local",
-        "development",
-        "test",
-        "testing",
-        "debug",
-        "ci",
-        "example",
-        "sample",
-        "fake",
-        "seed",
-        "populate",
-    ];
     let file = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
     let stem = file.trim_end_matches(".py");
-    stem.split(['_', '-']).any(|part| WORDS.contains(&part))
+    stem.split(['_', '-'])
+        .any(|part| DEVELOPER_ONLY_WORDS.contains(&part))
 }
+
+/// Settings classes for developers and tests: `TestingConfig`, `DevelopmentConfig`,
+/// `LocalSettings`, `Config_Debug`; by the same words as [`is_developer_only_file`].
+pub fn is_developer_only_class(name: &str) -> bool {
+    let mut words: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for c in name.chars() {
+        if c == '_' || (c.is_ascii_uppercase() && !current.is_empty()) {
+            words.push(std::mem::take(&mut current));
+        }
+        if c != '_' {
+            current.push(c.to_ascii_lowercase());
+        }
+    }
+    words.push(current);
+    words
+        .iter()
+        .any(|w| DEVELOPER_ONLY_WORDS.contains(&w.as_str()))
+}
+
+const DEVELOPER_ONLY_WORDS: &[&str] = &[
+    "dev",
+    "local",
+    "development",
+    "test",
+    "testing",
+    "debug",
+    "ci",
+    "example",
+    "sample",
+    "fake",
+    "seed",
+    "populate",
+];

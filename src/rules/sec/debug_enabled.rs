@@ -2,7 +2,7 @@
 
 use crate::finding::Finding;
 use crate::model::code::Value;
-use crate::rules::common::{in_test_code, is_developer_only_file};
+use crate::rules::common::{in_test_code, is_developer_only_class, is_developer_only_file};
 use crate::rules::Context;
 
 const ID: &str = "sec/debug-enabled";
@@ -42,7 +42,10 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
         if !matches!(a.value, Value::Bool(true)) || a.function.is_some() {
             continue;
         }
-        if in_test_code(code, &a.location) || is_developer_only_file(path) {
+        if in_test_code(code, &a.location)
+            || is_developer_only_file(path)
+            || a.class.as_deref().is_some_and(is_developer_only_class)
+        {
             continue;
         }
         if last == "DEBUG" && !is_settings_file(path) && !a.target.contains("config") {
