@@ -43,6 +43,15 @@ pub fn run_with(dir: &Path, select: &[&str], settings: &Settings) -> Outcome {
     engine::check(&options, settings)
 }
 
+/// The findings' messages, in report order.
+pub fn messages(outcome: &Outcome) -> Vec<&str> {
+    outcome
+        .findings
+        .iter()
+        .map(|f| f.finding.message.as_str())
+        .collect()
+}
+
 pub fn rules_of(outcome: &Outcome) -> Vec<&str> {
     outcome.findings.iter().map(|f| f.finding.rule).collect()
 }

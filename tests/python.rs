@@ -5,7 +5,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{archlint, fixture, positions, run, write};
+use common::{archlint, fixture, messages, positions, run, write};
 
 fn routes_of(app: &str) -> String {
     let o = archlint(&["routes", "."], &fixture(app));
@@ -217,11 +217,7 @@ fn one_open_write_is_named_in_the_singular() {
         "from flask import Flask\napp = Flask(__name__)\n\n@app.route(\"/notes\")\ndef notes():\n    return {}\n\n@app.route(\"/notes\", methods=[\"POST\"])\ndef add_note():\n    return {}\n",
     );
     let outcome = run(dir.path(), &["sec/missing-auth"]);
-    let messages: Vec<&str> = outcome
-        .findings
-        .iter()
-        .map(|f| f.finding.message.as_str())
-        .collect();
+    let messages = messages(&outcome);
     assert!(
         messages
             .iter()
@@ -263,11 +259,7 @@ fn auth_markers_name_the_projects_own_auth_decorators() {
     )
     .unwrap();
     let with = common::run_with(dir.path(), &["sec/missing-auth"], &settings);
-    let messages: Vec<&str> = with
-        .findings
-        .iter()
-        .map(|f| f.finding.message.as_str())
-        .collect();
+    let messages = messages(&with);
     assert_eq!(messages.len(), 1, "{messages:?}");
     assert!(
         messages[0].starts_with(

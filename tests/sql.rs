@@ -6,7 +6,7 @@ mod common;
 use std::path::Path;
 
 use archlint::config::Settings;
-use common::{archlint, positions, run, run_with, write};
+use common::{archlint, messages, positions, run, run_with, write};
 
 /// A history whose second migration leaves a foreign key without an index, the one
 /// finding every bad-input test below must still see.
@@ -73,11 +73,7 @@ fn unterminated_string_and_dollar_quote_are_reported_where_they_open() {
         "{found:?}"
     );
     let outcome = run(dir.path(), &["db/sql-parse-error"]);
-    let messages: Vec<&str> = outcome
-        .findings
-        .iter()
-        .map(|f| f.finding.message.as_str())
-        .collect();
+    let messages = messages(&outcome);
     assert!(
         messages.iter().any(|m| m.contains("unterminated string")),
         "{messages:?}"
