@@ -2,7 +2,7 @@
 
 use crate::finding::Finding;
 use crate::model::code::Value;
-use crate::rules::common::{in_test_code, is_developer_only_file};
+use crate::rules::common::{in_test_code, is_developer_only_class, is_developer_only_file};
 use crate::rules::Context;
 
 const ID: &str = "sec/hardcoded-secret";
@@ -132,7 +132,10 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
         } else {
             continue;
         };
-        if !skipped(&a.location) {
+        // A settings class for tests or developer machines (`TestingConfig`) is
+        // skipped like a settings file for them.
+        let developer_class = a.class.as_deref().is_some_and(is_developer_only_class);
+        if !skipped(&a.location) && !developer_class {
             report(&a.value_location, message);
         }
     }
