@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod code;
+pub mod naming;
 pub mod path;
 pub mod query;
 pub mod schema;

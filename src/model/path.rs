@@ -1,5 +1,7 @@
 //! Knowledge about URL path templates, shared by every rule that reads paths.
 
+use super::naming::words;
+
 /// Segments of a path template, without empty ones.
 pub fn segments(path: &str) -> impl Iterator<Item = &str> {
     path.split('/').filter(|s| !s.is_empty())
@@ -212,34 +214,9 @@ const VERB_PREFIXES: &[&str] = &[
     "get", "create", "update", "delete", "remove", "fetch", "list", "retrieve", "find",
 ];
 
-fn split_words(segment: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut current = String::new();
-    let mut previous_upper = false;
-    for c in segment.chars() {
-        if c == '-' || c == '_' || c == '.' {
-            if !current.is_empty() {
-                words.push(std::mem::take(&mut current));
-            }
-            previous_upper = false;
-            continue;
-        }
-        // A capital starts a word, except inside an acronym (`getURL` is get + url).
-        if c.is_ascii_uppercase() && !current.is_empty() && !previous_upper {
-            words.push(std::mem::take(&mut current));
-        }
-        previous_upper = c.is_ascii_uppercase();
-        current.push(c.to_ascii_lowercase());
-    }
-    if !current.is_empty() {
-        words.push(current);
-    }
-    words
-}
-
 /// `getUsers`, `create-order`, `delete_item`: a verb glued to a noun.
 pub fn is_verb_noun_segment(segment: &str) -> bool {
-    let words = split_words(segment);
+    let words = words(segment);
     words.len() >= 2 && VERB_PREFIXES.contains(&words[0].as_str())
 }
 
@@ -248,7 +225,7 @@ pub fn is_action_segment(segment: &str) -> bool {
     if segment.contains(':') && !segment.starts_with(':') {
         return true;
     }
-    let words = split_words(segment);
+    let words = words(segment);
     match words.first() {
         Some(first) => ACTION_WORDS.contains(&first.as_str()) || is_verb_noun_segment(segment),
         None => false,
@@ -398,7 +375,6 @@ mod tests {
         assert!(!is_verb_noun_segment("addresses"));
         assert!(!is_verb_noun_segment("add-ons"));
         assert!(is_verb_noun_segment("getURL"));
-        assert_eq!(split_words("APIKeys"), vec!["apikeys"]);
         assert!(ends_with_action("/users/{id}/activate"));
         assert!(ends_with_action("/v1/things:cancel"));
         assert!(ends_with_action("/search"));

@@ -159,18 +159,7 @@ pub fn is_developer_only_file(path: &str) -> bool {
 /// Settings classes for developers and tests: `TestingConfig`, `DevelopmentConfig`,
 /// `LocalSettings`, `Config_Debug`; by the same words as [`is_developer_only_file`].
 pub fn is_developer_only_class(name: &str) -> bool {
-    let mut words: Vec<String> = Vec::new();
-    let mut current = String::new();
-    for c in name.chars() {
-        if c == '_' || (c.is_ascii_uppercase() && !current.is_empty()) {
-            words.push(std::mem::take(&mut current));
-        }
-        if c != '_' {
-            current.push(c.to_ascii_lowercase());
-        }
-    }
-    words.push(current);
-    words
+    crate::model::naming::words(name)
         .iter()
         .any(|w| DEVELOPER_ONLY_WORDS.contains(&w.as_str()))
 }

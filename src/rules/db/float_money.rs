@@ -1,6 +1,7 @@
 //! db/float-money: money stored in a binary floating-point column.
 
 use crate::finding::Finding;
+use crate::model::naming::words;
 use crate::rules::Context;
 
 const ID: &str = "db/float-money";
@@ -24,28 +25,6 @@ const RATIO_WORDS: &[&str] = &[
 ];
 
 const FLOAT_TYPES: &[&str] = &["FLOAT", "REAL", "DOUBLE", "FLOAT4", "FLOAT8"];
-
-/// Parts of a column name: `unit_price`, `unitPrice` and `UnitPrice` all give `price`.
-fn words(name: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut current = String::new();
-    let mut previous_lower = false;
-    for c in name.chars() {
-        if !c.is_alphanumeric() {
-            words.push(std::mem::take(&mut current));
-            previous_lower = false;
-            continue;
-        }
-        if c.is_uppercase() && previous_lower {
-            words.push(std::mem::take(&mut current));
-        }
-        previous_lower = c.is_lowercase() || c.is_ascii_digit();
-        current.extend(c.to_lowercase());
-    }
-    words.push(current);
-    words.retain(|w| !w.is_empty());
-    words
-}
 
 fn is_float(data_type: &str) -> bool {
     let head = data_type
@@ -94,14 +73,6 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn splits_snake_camel_and_pascal_names() {
-        assert_eq!(words("unit_price"), ["unit", "price"]);
-        assert_eq!(words("unitPrice"), ["unit", "price"]);
-        assert_eq!(words("TotalAmount2"), ["total", "amount2"]);
-        assert!(!words("taxonomy_rank").contains(&"tax".to_string()));
-    }
 
     #[test]
     fn float_types_by_their_head_word() {
