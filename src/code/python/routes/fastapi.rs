@@ -1074,12 +1074,17 @@ pub(super) fn looks_like_guard(index: &Index, file: usize, def: Node, name: &str
     body_calls(def).into_iter().any(|c| {
         let name = callee(source, c);
         let last = last_segment(&name).to_ascii_lowercase();
-        (last == "abort"
-            && positional(c, 0).is_some_and(|a| matches!(text(source, a), "401" | "403")))
+        aborts_unauthorized(source, c)
             || ["verify_jwt", "authenticate", "check_auth", "require_auth"]
                 .iter()
                 .any(|w| last.contains(w))
     })
+}
+
+/// `abort(401)` or `abort(403)`.
+fn aborts_unauthorized(source: &SharedSource, call: Node) -> bool {
+    last_segment(&callee(source, call)).eq_ignore_ascii_case("abort")
+        && positional(call, 0).is_some_and(|a| matches!(text(source, a), "401" | "403"))
 }
 
 /// A project decorator that guards what it wraps: its body, or the wrapper it defines,
@@ -1094,11 +1099,9 @@ pub(super) fn decorator_guards(index: &Index, file: usize, def: Node) -> bool {
             return false;
         }
         if n.kind() == "call" {
-            let name = callee(source, n);
-            let last = last_segment(&name);
-            guards = (last == "abort"
-                && positional(n, 0).is_some_and(|a| matches!(text(source, a), "401" | "403")))
-                || (last == "redirect" && text(source, n).to_ascii_lowercase().contains("login"));
+            guards = aborts_unauthorized(source, n)
+                || (last_segment(&callee(source, n)) == "redirect"
+                    && text(source, n).to_ascii_lowercase().contains("login"));
         }
         true
     });
