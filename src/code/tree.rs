@@ -24,31 +24,27 @@ pub struct Grammar {
     /// have one, and they are most nodes.
     has_fields: Vec<bool>,
     /// Looked up on every field access, millions of times a run: by length, then by
-    /// the name packed into integers, so a lookup is a few compares and no call.
-    fields: Vec<Vec<(PackedName, u16)>>,
+    /// the name packed into integers, so a lookup is a few compares and no call. Names
+    /// of more than 16 bytes have no packed form and are compared as text.
+    fields: Vec<Vec<FieldName>>,
 }
 
-/// A field name of up to 16 bytes as two integers; longer names keep their text.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum PackedName {
-    Short(u64, u64),
-    Long(&'static str),
-}
+/// A field's name, its packed form, and its id.
+type FieldName = (&'static str, Option<(u64, u64)>, u16);
 
-impl PackedName {
-    fn of(name: &str) -> PackedName {
-        let bytes = name.as_bytes();
-        if bytes.len() > 16 {
-            return PackedName::Long("");
-        }
-        let mut words = [0u8; 16];
-        words[..bytes.len()].copy_from_slice(bytes);
-        let (low, high) = words.split_at(8);
-        PackedName::Short(
-            u64::from_le_bytes(low.try_into().unwrap_or_default()),
-            u64::from_le_bytes(high.try_into().unwrap_or_default()),
-        )
+/// A name of up to 16 bytes as two integers.
+fn packed(name: &str) -> Option<(u64, u64)> {
+    let bytes = name.as_bytes();
+    if bytes.len() > 16 {
+        return None;
     }
+    let mut padded = [0u8; 16];
+    padded[..bytes.len()].copy_from_slice(bytes);
+    let (low, high) = padded.split_at(8);
+    Some((
+        u64::from_le_bytes(low.try_into().ok()?),
+        u64::from_le_bytes(high.try_into().ok()?),
+    ))
 }
 
 /// The kinds `node-types.json` lists without fields, as (name, named). Kinds it does
@@ -102,7 +98,7 @@ impl Grammar {
                 !fieldless.contains(&(kind.to_string(), named))
             })
             .collect();
-        let mut fields: Vec<Vec<(PackedName, u16)>> = Vec::new();
+        let mut fields: Vec<Vec<FieldName>> = Vec::new();
         for id in 1..=language.field_count() as u16 {
             let Some(name) = language.field_name_for_id(id) else {
                 continue;
@@ -110,11 +106,7 @@ impl Grammar {
             if fields.len() <= name.len() {
                 fields.resize(name.len() + 1, Vec::new());
             }
-            let packed = match PackedName::of(name) {
-                PackedName::Long(_) => PackedName::Long(name),
-                short => short,
-            };
-            fields[name.len()].push((packed, id));
+            fields[name.len()].push((name, packed(name), id));
         }
         Grammar {
             kinds,
@@ -139,14 +131,14 @@ impl Grammar {
 
     fn field_id(&self, name: &str) -> Option<u16> {
         let candidates = self.fields.get(name.len())?;
-        let packed = PackedName::of(name);
-        candidates.iter().find_map(|&(field, id)| {
-            let same = match (field, packed) {
-                (PackedName::Long(text), PackedName::Long(_)) => text == name,
-                (field, packed) => field == packed,
-            };
-            same.then_some(id)
-        })
+        let key = packed(name);
+        candidates
+            .iter()
+            .find(|&&(text, packed, _)| match key {
+                Some(_) => packed == key,
+                None => text == name,
+            })
+            .map(|&(_, _, id)| id)
     }
 }
 
