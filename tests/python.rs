@@ -398,3 +398,106 @@ fn project_templates_are_not_read_as_code() {
     );
     assert!(run(dir.path(), &[]).findings.is_empty());
 }
+
+#[test]
+fn an_app_passed_to_a_configuring_function_mounts_its_routers() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "service/api.py",
+        "from fastapi import APIRouter\nrouter = APIRouter()\n\n@router.post(\"/items\", status_code=201)\ndef create_item():\n    return {}\n",
+    );
+    write(
+        dir.path(),
+        "service/server.py",
+        "from fastapi import Depends, FastAPI\n\nclass Server:\n    def configure(self, app: FastAPI):\n        from service.api import router\n        from service.auth import verify_token\n        app.include_router(router, prefix=\"/api/v1\", dependencies=[Depends(verify_token)])\n",
+    );
+    write(
+        dir.path(),
+        "web/views.py",
+        "from flask import Blueprint\nbp = Blueprint(\"web\", __name__)\n\n@bp.route(\"/pages\")\ndef pages():\n    return []\n",
+    );
+    write(
+        dir.path(),
+        "web/app.py",
+        "from flask import Flask\n\ndef register(app: Flask) -> None:\n    from web.views import bp\n    app.register_blueprint(bp, url_prefix=\"/web\")\n",
+    );
+    // A factory called twice returns a different router each time: its routes are
+    // mounted once, under the prefix the factory gives them.
+    write(
+        dir.path(),
+        "service/tenants.py",
+        "from fastapi import APIRouter, FastAPI
+from service.users import users
+
+def include_routers(router: APIRouter) -> APIRouter:
+    router.include_router(users, prefix=\"/api\")
+    return router
+
+default = include_routers(APIRouter())
+per_tenant = include_routers(APIRouter(prefix=\"/{tenant}\"))
+tenants = FastAPI()
+tenants.include_router(default)
+tenants.include_router(per_tenant)
+",
+    );
+    write(
+        dir.path(),
+        "service/users.py",
+        "from fastapi import APIRouter
+users = APIRouter()
+
+@users.get(\"/profile\")
+def profile():
+    return {}
+",
+    );
+    let o = archlint(&["routes", ".", "--format", "json"], dir.path());
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let routes = json["routes"].as_array().unwrap();
+    let profiles: Vec<&serde_json::Value> = routes
+        .iter()
+        .filter(|r| r["handler"] == "service.users.profile")
+        .map(|r| &r["path"])
+        .collect();
+    assert_eq!(profiles, ["/api/profile"], "{json}");
+    let items = routes
+        .iter()
+        .find(|r| r["method"] == "POST")
+        .expect("the FastAPI route");
+    assert_eq!(items["path"], "/api/v1/items", "{json}");
+    assert_eq!(items["auth"][0]["name"], "verify_token", "{json}");
+    let pages = routes
+        .iter()
+        .find(|r| r["framework"] == "flask")
+        .expect("the Flask route");
+    assert_eq!(pages["path"], "/web/pages", "{json}");
+}
+
+#[test]
+fn a_web_uis_files_and_version_are_public_but_its_data_is_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut api = String::from(
+        "from fastapi import APIRouter, Depends, FastAPI\nfrom fastapi.responses import FileResponse\nfrom .auth import current_user\n\napi = APIRouter(dependencies=[Depends(current_user)])\n",
+    );
+    for name in ["orders", "invoices", "customers", "products", "refunds"] {
+        api.push_str(&format!(
+            "\n@api.get(\"/{name}/{{item_id}}\")\ndef get_{name}(item_id: int):\n    return {{}}\n"
+        ));
+    }
+    api.push_str(concat!(
+        "\nui = APIRouter()\n",
+        "\n@ui.get(\"/ui_version\")\ndef ui_version():\n    return {\"version\": \"1.2\"}\n",
+        "\n@ui.get(\"/{rest_of_path:path}\")\ndef index_html(rest_of_path: str):\n",
+        "    if rest_of_path.endswith(\".js\"):\n        return FileResponse(\"ui/\" + rest_of_path)\n",
+        "    return FileResponse(\"ui/index.html\")\n",
+        "\n@ui.get(\"/ui/settings\")\ndef ui_settings():\n    return {\"theme\": \"dark\"}\n",
+        "\napp = FastAPI()\napp.include_router(api, prefix=\"/api/v1\")\napp.include_router(ui)\n",
+    ));
+    write(dir.path(), "app/main.py", &api);
+    assert_eq!(
+        positions(&run(dir.path(), &["sec/missing-auth"])),
+        ["app/main.py:39:1 sec/missing-auth warning"],
+        "only the UI route that returns data is open"
+    );
+}

@@ -295,6 +295,8 @@ pub fn is_infrastructure(path: &str) -> bool {
                 || s == ".well-known"
                 || s == "metrics"
                 || s == "version"
+                || s.ends_with("_version")
+                || s.ends_with("-version")
                 || s == "favicon.ico"
                 || s == "robots.txt"
         })
@@ -339,6 +341,16 @@ mod tests {
             assert!(is_infrastructure(path), "{path}");
         }
         for path in ["/databases/{id}/schema", "/schema/tables", "/api/schemas"] {
+            assert!(!is_infrastructure(path), "{path}");
+        }
+    }
+
+    #[test]
+    fn version_reports_are_infrastructure() {
+        for path in ["/version", "/api/v1/version", "/ui_version", "/app-version"] {
+            assert!(is_infrastructure(path), "{path}");
+        }
+        for path in ["/versions", "/documents/{id}/versions", "/conversions"] {
             assert!(!is_infrastructure(path), "{path}");
         }
     }

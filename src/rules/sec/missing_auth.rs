@@ -156,6 +156,34 @@ fn is_auth_flow_handler(handler: &str) -> bool {
     .any(|w| name.contains(w))
 }
 
+/// Calls whose result sends a file: `FileResponse` (FastAPI/Starlette), `send_file` and
+/// `send_from_directory` (Flask), `FileResponse`/`serve` (Django).
+const FILE_RESPONSES: &[&str] = &["FileResponse", "send_file", "send_from_directory", "serve"];
+
+/// Functions whose every `return` sends a file: the shell and assets of a web UI (an
+/// SPA's `index.html` fallback), which the browser loads before anyone has logged in.
+fn functions_serving_files(
+    code: &crate::model::code::CodeModel,
+) -> std::collections::HashSet<usize> {
+    use crate::model::code::{last_segment, Value};
+    use std::collections::HashMap;
+    // Per function: (returns that send a file, all returns).
+    let mut counts: HashMap<usize, (usize, usize)> = HashMap::new();
+    for r in code.returns.iter() {
+        let Some(function) = r.function else { continue };
+        let sends_file = matches!(&r.value, Value::Call { callee, .. }
+            if FILE_RESPONSES.contains(&last_segment(callee)));
+        let entry = counts.entry(function).or_default();
+        entry.0 += usize::from(sends_file);
+        entry.1 += 1;
+    }
+    counts
+        .into_iter()
+        .filter(|(_, (files, all))| files == all)
+        .map(|(function, _)| function)
+        .collect()
+}
+
 /// Routes in code: evidence-based. A route without authentication where its siblings
 /// have some is reported, naming what they use; when no route shows any, the open
 /// writes are reported once.
@@ -179,6 +207,7 @@ fn check_code(ctx: &Context) -> Vec<Finding> {
     };
     let authenticated = |r: &Route| !r.auth.is_empty() || marked(r);
     let routes = &code.routes;
+    let serves_files = functions_serving_files(code);
     let candidates: Vec<&Route> = routes
         .iter()
         .filter(|r| {
@@ -187,6 +216,8 @@ fn check_code(ctx: &Context) -> Vec<Finding> {
             (r.public.is_none() || is_write(r.method))
                 && !ctx.settings.public_paths.is_match(&r.path)
                 && !is_infrastructure(&r.path)
+                && !(r.method == crate::model::Method::Get
+                    && r.function.is_some_and(|f| serves_files.contains(&f)))
         })
         .collect();
     let mut used: BTreeMap<&str, usize> = BTreeMap::new();

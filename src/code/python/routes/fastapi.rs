@@ -89,6 +89,7 @@ impl<'a> ScanEnv<'_, 'a> {
         let mut decorated: Vec<(usize, Node<'a>)> = Vec::new();
         let root = parsed.tree.root_node();
         let mut classes = Vec::new();
+        let mut parameters = Vec::new();
         root.visit(|node| {
             match node.kind() {
                 "import_statement" => {
@@ -183,6 +184,7 @@ impl<'a> ScanEnv<'_, 'a> {
                             }
                         }
                     }
+                    parameters.extend(framework_parameters(source, node, constructors));
                 }
                 "class_definition" => classes.push(node),
                 "call" => {
@@ -200,6 +202,23 @@ impl<'a> ScanEnv<'_, 'a> {
             }
             true
         });
+        // `def configure(app: FastAPI): app.include_router(...)`: the parameter is an app
+        // whose routers the function mounts. Names are file-wide here, so a parameter
+        // counts only where the file binds the name to nothing else.
+        for (name, constructor, parameter) in parameters {
+            let bound = s.objects.contains_key(&name)
+                || s.values.contains_key(&name)
+                || s.imports.contains_key(&name)
+                || s.functions.contains_key(&name);
+            if !bound {
+                objects.push(Object {
+                    file,
+                    constructor,
+                    call: parameter,
+                });
+                s.objects.insert(name, objects.len() - 1);
+            }
+        }
         for node in classes {
             let Some(name) = node.field("name") else {
                 continue;
@@ -239,6 +258,47 @@ impl<'a> ScanEnv<'_, 'a> {
             decorated,
         }
     }
+}
+
+/// The parameters of a function typed as a framework object (`app: FastAPI`,
+/// `bp: Blueprint`): name, the type's last segment, and the parameter node (which, unlike
+/// a constructor call, has no arguments).
+fn framework_parameters<'a>(
+    source: &SharedSource,
+    def: Node<'a>,
+    constructors: &[&str],
+) -> Vec<(String, String, Node<'a>)> {
+    let mut out = Vec::new();
+    let Some(parameters) = def.field("parameters") else {
+        return out;
+    };
+    for parameter in parameters.named_children() {
+        let name = match parameter.kind() {
+            "typed_parameter" => parameter
+                .named_children()
+                .find(|c| c.kind() == "identifier"),
+            "typed_default_parameter" => parameter.field("name"),
+            _ => None,
+        };
+        let Some(name) = name else { continue };
+        let Some(annotation) = parameter
+            .field("type")
+            .and_then(|t| t.named_child(0))
+            .filter(|t| matches!(t.kind(), "identifier" | "attribute"))
+        else {
+            continue;
+        };
+        let written = dotted(source, annotation);
+        let constructor = last_segment(&written);
+        if constructors.contains(&constructor) {
+            out.push((
+                text(source, name).to_string(),
+                constructor.to_string(),
+                parameter,
+            ));
+        }
+    }
+    out
 }
 
 /// What one file contributes to the index; object and class numbers are the file's own
@@ -288,6 +348,13 @@ pub(super) struct Object<'a> {
     /// The constructor's last segment: `FastAPI`, `APIRouter`, `Flask`, `Blueprint`.
     pub constructor: String,
     pub call: Node<'a>,
+}
+
+impl Object<'_> {
+    /// An object a function receives (`app: FastAPI`) rather than builds.
+    pub fn is_parameter(&self) -> bool {
+        self.call.kind() != "call"
+    }
 }
 
 pub(super) struct Class<'a> {
@@ -833,11 +900,16 @@ impl<'a> Index<'a> {
                     }
                     if n.kind() == "return_statement" {
                         if let Some(v) = n.named_child(0).filter(|v| v.kind() == "identifier") {
+                            // A factory that returns its parameter returns the caller's
+                            // argument, which differs from call to call.
                             found = self
                                 .symbols
                                 .get(ffile)
                                 .and_then(|s| s.objects.get(text(source, v)))
-                                .copied();
+                                .copied()
+                                .filter(|&o| {
+                                    self.objects.get(o).is_some_and(|o| !o.is_parameter())
+                                });
                         }
                         return false;
                     }
