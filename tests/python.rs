@@ -480,7 +480,18 @@ fn a_web_uis_files_and_version_are_public_but_its_data_is_not() {
     let mut api = String::from(
         "from fastapi import APIRouter, Depends, FastAPI\nfrom fastapi.responses import FileResponse\nfrom .auth import current_user\n\napi = APIRouter(dependencies=[Depends(current_user)])\n",
     );
-    for name in ["orders", "invoices", "customers", "products", "refunds"] {
+    for name in [
+        "orders",
+        "invoices",
+        "customers",
+        "products",
+        "refunds",
+        "carts",
+        "coupons",
+        "payments",
+        "shipments",
+        "returns",
+    ] {
         api.push_str(&format!(
             "\n@api.get(\"/{name}/{{item_id}}\")\ndef get_{name}(item_id: int):\n    return {{}}\n"
         ));
@@ -497,7 +508,118 @@ fn a_web_uis_files_and_version_are_public_but_its_data_is_not() {
     write(dir.path(), "app/main.py", &api);
     assert_eq!(
         positions(&run(dir.path(), &["sec/missing-auth"])),
-        ["app/main.py:39:1 sec/missing-auth warning"],
+        ["app/main.py:59:1 sec/missing-auth warning"],
         "only the UI route that returns data is open"
+    );
+}
+
+#[test]
+fn flask_restful_and_restx_resources_are_routed_with_their_prefixes_and_guards() {
+    let dir = tempfile::tempdir().unwrap();
+    // flask-restx: a blueprint with a prefix, an `Api` on it, namespaces added under a
+    // path or defaulting to their name.
+    write(
+        dir.path(),
+        "ctf/api/__init__.py",
+        "from flask import Blueprint\nfrom flask_restx import Api\nfrom ctf.api.users import users_namespace\nfrom ctf.api.tags import tags\n\napi = Blueprint(\"api\", __name__, url_prefix=\"/api/v1\")\nAPI_V1 = Api(api, version=\"v1\")\nAPI_V1.add_namespace(users_namespace, \"/users\")\nAPI_V1.add_namespace(tags)\n",
+    );
+    write(
+        dir.path(),
+        "ctf/api/users.py",
+        "from flask_restx import Namespace, Resource\nfrom ctf.auth import admins_only, authed_only\n\nusers_namespace = Namespace(\"users\")\n\n@users_namespace.route(\"/<int:user_id>\")\nclass User(Resource):\n    @authed_only\n    def get(self, user_id):\n        return {}\n\n    @admins_only\n    def delete(self, user_id):\n        return {}, 204\n",
+    );
+    write(
+        dir.path(),
+        "ctf/api/tags.py",
+        "from flask_restx import Namespace, Resource\n\ntags = Namespace(\"tags\")\n\n@tags.route(\"\")\nclass TagList(Resource):\n    def get(self):\n        return []\n",
+    );
+    // Flask-RESTful: an `Api` subclass with its own `add_*_resource` wrapper, attached
+    // with `init_app`; a resource in a module that imports only the project's base
+    // class, whose `decorators` extend the base's.
+    write(
+        dir.path(),
+        "dash/handlers/base.py",
+        "from flask_login import login_required\nfrom flask_restful import Resource\n\nclass BaseResource(Resource):\n    decorators = [login_required]\n",
+    );
+    write(
+        dir.path(),
+        "dash/handlers/queries.py",
+        "from dash.handlers.base import BaseResource\nfrom dash.limits import limiter\n\nclass QueryResource(BaseResource):\n    decorators = BaseResource.decorators + [limiter.limit(\"50/hour\")]\n\n    def get(self, query_id):\n        return {}\n\n    def post(self, query_id):\n        return {}\n",
+    );
+    write(
+        dir.path(),
+        "dash/handlers/api.py",
+        "from flask_restful import Api\nfrom dash.handlers.queries import QueryResource\n\nclass ApiExt(Api):\n    def add_org_resource(self, resource, *urls, **kwargs):\n        return self.add_resource(resource, *urls, **kwargs)\n\napi = ApiExt()\napi.add_org_resource(QueryResource, \"/api/queries/<query_id>\", \"/api/q/<query_id>\")\n",
+    );
+    write(
+        dir.path(),
+        "dash/app.py",
+        "from flask import Flask\nfrom dash.handlers.api import api\n\napp = Flask(__name__)\napi.init_app(app)\n",
+    );
+    let o = archlint(&["routes", ".", "--format", "json"], dir.path());
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let mut listed: Vec<String> = json["routes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let auth: Vec<&str> = r["auth"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["name"].as_str().unwrap())
+                .collect();
+            let limits = r["rate_limit"].as_array().unwrap().len();
+            format!(
+                "{} {} {} auth={} limits={limits}",
+                r["method"].as_str().unwrap(),
+                r["path"].as_str().unwrap(),
+                r["handler"].as_str().unwrap(),
+                auth.join(",")
+            )
+        })
+        .collect();
+    listed.sort();
+    assert_eq!(
+        listed,
+        [
+            "DELETE /api/v1/users/{user_id} ctf.api.users.User.delete auth=admins_only limits=0",
+            "GET /api/q/{query_id} dash.handlers.queries.QueryResource.get auth=login_required limits=1",
+            "GET /api/queries/{query_id} dash.handlers.queries.QueryResource.get auth=login_required limits=1",
+            "GET /api/v1/tags ctf.api.tags.TagList.get auth= limits=0",
+            "GET /api/v1/users/{user_id} ctf.api.users.User.get auth=authed_only limits=0",
+            "POST /api/q/{query_id} dash.handlers.queries.QueryResource.post auth=login_required limits=1",
+            "POST /api/queries/{query_id} dash.handlers.queries.QueryResource.post auth=login_required limits=1",
+        ],
+        "{json}"
+    );
+}
+
+#[test]
+fn open_reads_are_judged_against_the_routes_of_their_own_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut api = String::from(
+        "from flask import Blueprint\nfrom flask_login import login_required\n\nbp = Blueprint(\"api\", __name__, url_prefix=\"/api\")\n",
+    );
+    for index in 0..16 {
+        api.push_str(&format!(
+            "\n@bp.get(\"/things{index}/<int:item_id>\")\n@login_required\ndef get_thing{index}(item_id):\n    return {{}}\n"
+        ));
+    }
+    api.push_str(
+        "\n@bp.get(\"/reports/<int:item_id>\")\ndef get_report(item_id):\n    return {}\n",
+    );
+    // An entry point that only sends the visitor on holds no data.
+    api.push_str("\n@bp.get(\"/admin\")\ndef admin():\n    if is_admin():\n        return redirect(url_for(\"admin.dashboard\"))\n    return redirect(url_for(\"auth.login\"))\n");
+    write(dir.path(), "shop/api.py", &api);
+    // The site's pages: public by design, though the API beside them is not.
+    write(
+        dir.path(),
+        "shop/pages.py",
+        "from flask import Blueprint, render_template\n\npages = Blueprint(\"pages\", __name__)\n\n@pages.get(\"/\")\ndef index():\n    return render_template(\"index.html\")\n\n@pages.get(\"/terms\")\ndef terms():\n    return render_template(\"terms.html\")\n",
+    );
+    assert_eq!(
+        positions(&run(dir.path(), &["sec/missing-auth"])),
+        ["shop/api.py:86:1 sec/missing-auth warning"]
     );
 }

@@ -238,7 +238,13 @@ fn may_declare_routes(path: &str, facts: &facts::FileFacts) -> bool {
         let last = c.callee.rsplit('.').next().unwrap_or(&c.callee);
         ROUTE_CALLS.contains(&last) || last.ends_with("Router") || last.ends_with("Blueprint")
     });
-    imports_web || django_conf || declares
+    // Class-based views and resources often live in modules that import only the
+    // project's base class (`class UserResource(BaseResource)`): a class answering an
+    // HTTP verb may be routed from elsewhere.
+    let answers_verbs = facts.functions.iter().any(|f| {
+        f.class.is_some() && matches!(f.name.as_str(), "get" | "post" | "put" | "patch" | "delete")
+    });
+    imports_web || django_conf || declares || answers_verbs
 }
 
 /// Decorator names (the last segment of `@x.route`) that declare routes.

@@ -156,13 +156,24 @@ fn is_auth_flow_handler(handler: &str) -> bool {
     .any(|w| name.contains(w))
 }
 
-/// Calls whose result sends a file: `FileResponse` (FastAPI/Starlette), `send_file` and
-/// `send_from_directory` (Flask), `FileResponse`/`serve` (Django).
-const FILE_RESPONSES: &[&str] = &["FileResponse", "send_file", "send_from_directory", "serve"];
+/// Calls whose result holds no data of the service: a file sent as is
+/// (`FileResponse`, Flask's `send_file` and `send_from_directory`, Django's `serve`) or
+/// a redirect (`redirect`, `RedirectResponse`, `HttpResponseRedirect`).
+const NO_DATA_RESPONSES: &[&str] = &[
+    "FileResponse",
+    "send_file",
+    "send_from_directory",
+    "serve",
+    "redirect",
+    "RedirectResponse",
+    "HttpResponseRedirect",
+];
 
-/// Functions whose every `return` sends a file: the shell and assets of a web UI (an
-/// SPA's `index.html` fallback), which the browser loads before anyone has logged in.
-fn functions_serving_files(
+/// Functions whose every `return` sends a file or a redirect: the shell and assets of a
+/// web UI (an SPA's `index.html` fallback), which the browser loads before anyone has
+/// logged in, and entry points that send visitors on (`/admin` to the dashboard or to
+/// the login page).
+fn functions_serving_no_data(
     code: &crate::model::code::CodeModel,
 ) -> std::collections::HashSet<usize> {
     use crate::model::code::{last_segment, Value};
@@ -172,7 +183,7 @@ fn functions_serving_files(
     for r in code.returns.iter() {
         let Some(function) = r.function else { continue };
         let sends_file = matches!(&r.value, Value::Call { callee, .. }
-            if FILE_RESPONSES.contains(&last_segment(callee)));
+            if NO_DATA_RESPONSES.contains(&last_segment(callee)));
         let entry = counts.entry(function).or_default();
         entry.0 += usize::from(sends_file);
         entry.1 += 1;
@@ -207,7 +218,7 @@ fn check_code(ctx: &Context) -> Vec<Finding> {
     };
     let authenticated = |r: &Route| !r.auth.is_empty() || marked(r);
     let routes = &code.routes;
-    let serves_files = functions_serving_files(code);
+    let serves_no_data = functions_serving_no_data(code);
     let candidates: Vec<&Route> = routes
         .iter()
         .filter(|r| {
@@ -216,8 +227,6 @@ fn check_code(ctx: &Context) -> Vec<Finding> {
             (r.public.is_none() || is_write(r.method))
                 && !ctx.settings.public_paths.is_match(&r.path)
                 && !is_infrastructure(&r.path)
-                && !(r.method == crate::model::Method::Get
-                    && r.function.is_some_and(|f| serves_files.contains(&f)))
         })
         .collect();
     let mut used: BTreeMap<&str, usize> = BTreeMap::new();
@@ -241,10 +250,15 @@ fn check_code(ctx: &Context) -> Vec<Finding> {
     }
     let open: Vec<&&Route> = candidates
         .iter()
-        // Like authentication flows, capability URLs are open on purpose; both still
-        // count among the routes the coverage below is measured on.
+        // Like authentication flows, capability URLs and routes that serve only files or
+        // redirects are open on purpose; all still count in the coverage below.
         .filter(|r| {
-            !authenticated(r) && !is_auth_flow_handler(&r.handler) && !is_capability_url(&r.path)
+            let serves_no_data = r.method == crate::model::Method::Get
+                && r.function.is_some_and(|f| serves_no_data.contains(&f));
+            !(authenticated(r)
+                || is_auth_flow_handler(&r.handler)
+                || is_capability_url(&r.path)
+                || serves_no_data)
         })
         .collect();
     let with_auth = routes.iter().filter(|r| authenticated(r)).count();
@@ -257,6 +271,21 @@ fn check_code(ctx: &Context) -> Vec<Finding> {
         return Vec::new();
     }
     let judge_reads = coverage >= 0.8;
+    // A read is judged against its siblings in the same file too: a file of pages or
+    // of a public catalogue beside a protected API is public by design, while one
+    // open read among protected ones is the mistake this rule is for.
+    let mut per_file: std::collections::HashMap<&str, (usize, usize)> =
+        std::collections::HashMap::new();
+    for r in &candidates {
+        let entry = per_file.entry(r.location.path()).or_default();
+        entry.0 += usize::from(authenticated(r));
+        entry.1 += 1;
+    }
+    let siblings_protected = |r: &Route| {
+        per_file
+            .get(r.location.path())
+            .is_some_and(|&(with, all)| 2 * with > all)
+    };
     if with_auth == 0 {
         let writes: Vec<&&&Route> = open.iter().filter(|r| is_write(r.method)).collect();
         let Some(first) = writes.first() else {
@@ -291,7 +320,7 @@ fn check_code(ctx: &Context) -> Vec<Finding> {
         .collect::<Vec<_>>()
         .join(" or ");
     open.iter()
-        .filter(|r| judge_reads || is_write(r.method))
+        .filter(|r| is_write(r.method) || (judge_reads && siblings_protected(r)))
         .map(|r| {
             let level = if is_write(r.method) { Level::Error } else { Level::Warning };
             let how = match &r.public {

@@ -90,6 +90,8 @@ impl<'a> ScanEnv<'_, 'a> {
         let root = parsed.tree.root_node();
         let mut classes = Vec::new();
         let mut parameters = Vec::new();
+        // `api = ApiExt()` where this file defines `class ApiExt(Api)`.
+        let mut built_by_class: Vec<(String, String, Node<'a>)> = Vec::new();
         root.visit(|node| {
             match node.kind() {
                 "import_statement" => {
@@ -162,6 +164,8 @@ impl<'a> ScanEnv<'_, 'a> {
                                         call: right,
                                     });
                                     s.objects.insert(name.clone(), objects.len() - 1);
+                                } else {
+                                    built_by_class.push((name.clone(), constructor, right));
                                 }
                                 s.assigned_calls.entry(name.clone()).or_insert(right);
                             }
@@ -202,6 +206,26 @@ impl<'a> ScanEnv<'_, 'a> {
             }
             true
         });
+        for (name, class, call) in built_by_class {
+            if s.objects.contains_key(&name) {
+                continue;
+            }
+            let base = classes
+                .iter()
+                .filter(|c| c.field("name").is_some_and(|n| text(source, n) == class))
+                .filter_map(|c| c.field("superclasses"))
+                .flat_map(|bases| bases.named_children())
+                .map(|b| dotted(source, b))
+                .find_map(|b| constructors.iter().find(|c| last_segment(&b) == **c));
+            if let Some(base) = base {
+                objects.push(Object {
+                    file,
+                    constructor: base.to_string(),
+                    call,
+                });
+                s.objects.insert(name, objects.len() - 1);
+            }
+        }
         // `def configure(app: FastAPI): app.include_router(...)`: the parameter is an app
         // whose routers the function mounts. Names are file-wide here, so a parameter
         // counts only where the file binds the name to nothing else.

@@ -2,8 +2,9 @@
 //! `Flask()` and `Blueprint()` objects, `add_url_rule` with view functions or
 //! `MethodView.as_view(...)`, blueprint prefixes resolved through `register_blueprint`
 //! chains across files (a `url_prefix` given at registration replaces the blueprint's
-//! own), and the evidence rules need: auth decorators and `before_request` guards,
-//! rate limits, pagination, query parameters read from `request.args`, collections.
+//! own), Flask-RESTful and flask-restx resources on an `Api` or a namespace, and the
+//! evidence rules need: auth decorators and `before_request` guards, rate limits,
+//! pagination, query parameters read from `request.args`, collections.
 
 use std::collections::HashSet;
 
@@ -27,8 +28,28 @@ const MAX_MOUNTS: usize = 64;
 const MOUNT_BUDGET: usize = 4096;
 
 /// `Limiter` objects are indexed too, for their `default_limits`.
-const CONSTRUCTORS: &[&str] = &["Flask", "APIFlask", "Blueprint", "APIBlueprint", "Limiter"];
-const FRAMEWORK_OBJECTS: &[&str] = &["Flask", "APIFlask", "Blueprint", "APIBlueprint"];
+const CONSTRUCTORS: &[&str] = &[
+    "Flask",
+    "APIFlask",
+    "Blueprint",
+    "APIBlueprint",
+    "Limiter",
+    "Api",
+    "Namespace",
+    "namespace",
+];
+const FRAMEWORK_OBJECTS: &[&str] = &[
+    "Flask",
+    "APIFlask",
+    "Blueprint",
+    "APIBlueprint",
+    "Api",
+    "Namespace",
+    "namespace",
+];
+/// Flask-RESTful's and flask-restx's `Api`, and flask-restx's namespaces (made with
+/// `Namespace(...)` or `api.namespace(...)`), on which resources are routed.
+const RESOURCE_OBJECTS: &[&str] = &["Api", "Namespace", "namespace"];
 const ROUTE_ATTRS: &[&str] = &["route", "get", "post", "put", "patch", "delete"];
 /// Methods a `MethodView` answers by defining a method of that name.
 const VIEW_METHODS: &[&str] = &["get", "post", "put", "patch", "delete", "head", "options"];
@@ -95,7 +116,13 @@ struct Flask<'a> {
 }
 
 pub fn extract(files: &[ParsedFile], model: &CodeModel) -> Vec<Route> {
-    if !model.imports_any(&["flask", "apiflask", "flask_smorest"]) {
+    if !model.imports_any(&[
+        "flask",
+        "apiflask",
+        "flask_smorest",
+        "flask_restful",
+        "flask_restx",
+    ]) {
         return Vec::new();
     }
     let index = Index::build(files, model, CONSTRUCTORS);
@@ -141,8 +168,19 @@ impl<'a> Flask<'a> {
             .iter()
             .map(|o| {
                 let source = self.index.source(o.file)?;
-                let prefix = kwarg(source, o.call, "url_prefix")?;
-                self.index.const_str(o.file, prefix)
+                match o.constructor.as_str() {
+                    "Api" => kwarg(source, o.call, "prefix")
+                        .and_then(|p| self.index.const_str(o.file, p)),
+                    // A namespace's path defaults to its name.
+                    "Namespace" | "namespace" => match kwarg(source, o.call, "path") {
+                        Some(path) => self.index.const_str(o.file, path),
+                        None => argument(source, o.call, 0, "name")
+                            .and_then(|n| self.index.const_str(o.file, n))
+                            .map(|name| format!("/{name}")),
+                    },
+                    _ => kwarg(source, o.call, "url_prefix")
+                        .and_then(|p| self.index.const_str(o.file, p)),
+                }
             })
             .collect();
     }
@@ -293,7 +331,82 @@ impl<'a> Flask<'a> {
                 prefix,
             });
         }
+        self.resource_edges(&mut edges);
         self.edges = edges;
+    }
+
+    /// Flask-RESTful and flask-restx: `Api(app_or_blueprint)` or `api.init_app(...)`
+    /// puts an `Api` on an app; `api.add_namespace(ns, "/path")` and
+    /// `ns = api.namespace("name")` put a namespace on an `Api`.
+    fn resource_edges(&self, edges: &mut Vec<Edge>) {
+        let is = |object: usize, kinds: &[&str]| {
+            self.index
+                .objects
+                .get(object)
+                .is_some_and(|o| kinds.contains(&o.constructor.as_str()))
+        };
+        for (child, o) in self.index.objects.iter().enumerate() {
+            let Some(source) = self.index.source(o.file) else {
+                continue;
+            };
+            let parent = match o.constructor.as_str() {
+                "Api" if !o.is_parameter() => kwarg(source, o.call, "app")
+                    .or_else(|| positional(o.call, 0))
+                    .and_then(|a| self.flask_object(o.file, a)),
+                "namespace" => o
+                    .call
+                    .field("function")
+                    .and_then(|f| f.field("object"))
+                    .and_then(|api| self.flask_object(o.file, api))
+                    .filter(|&api| is(api, &["Api"])),
+                _ => None,
+            };
+            if let Some(parent) = parent.filter(|&p| p != child) {
+                edges.push(Edge {
+                    parent,
+                    child,
+                    prefix: None,
+                });
+            }
+        }
+        for MethodCall {
+            file,
+            call,
+            object,
+            method,
+        } in self.index.calls_to(&["init_app", "add_namespace"])
+        {
+            let Some(source) = self.index.source(file) else {
+                continue;
+            };
+            let Some(api) = self
+                .flask_object(file, object)
+                .filter(|&api| is(api, &["Api"]))
+            else {
+                continue;
+            };
+            let edge = if method == "init_app" {
+                argument(source, call, 0, "app")
+                    .and_then(|a| self.flask_object(file, a))
+                    .map(|app| (app, api, None))
+            } else {
+                argument(source, call, 0, "ns")
+                    .and_then(|n| self.flask_object(file, n))
+                    .filter(|&ns| is(ns, &["Namespace", "namespace"]))
+                    .map(|ns| {
+                        let path = argument(source, call, 1, "path")
+                            .and_then(|p| self.index.const_str(file, p));
+                        (api, ns, path)
+                    })
+            };
+            if let Some((parent, child, prefix)) = edge.filter(|(p, c, _)| p != c) {
+                edges.push(Edge {
+                    parent,
+                    child,
+                    prefix,
+                });
+            }
+        }
     }
 
     /// `object.attr(...)`: the object expression and the attribute.
@@ -439,6 +552,7 @@ impl<'a> Flask<'a> {
                 });
             }
         }
+        self.resource_decls(&mut out);
         for MethodCall {
             file, call, object, ..
         } in self.index.calls_to(&["add_url_rule"])
@@ -469,6 +583,59 @@ impl<'a> Flask<'a> {
             });
         }
         out
+    }
+
+    /// `api.add_resource(UserResource, "/users/<id>", "/u/<id>")`, and a project's own
+    /// wrapper of it on an `Api` subclass (`api.add_org_resource(...)`): one route per
+    /// URL, the resource's methods as for a `MethodView`.
+    fn resource_decls(&self, out: &mut Vec<Decl<'a>>) {
+        let adds_resource =
+            |m: &str| m == "add_resource" || (m.starts_with("add_") && m.ends_with("_resource"));
+        for &MethodCall {
+            file,
+            call,
+            object,
+            method,
+        } in &self.index.calls
+        {
+            if !adds_resource(method) {
+                continue;
+            }
+            let Some(source) = self.index.source(file) else {
+                continue;
+            };
+            let Some(object) = self.flask_object(file, object).filter(|&o| {
+                self.index
+                    .objects
+                    .get(o)
+                    .is_some_and(|o| RESOURCE_OBJECTS.contains(&o.constructor.as_str()))
+            }) else {
+                continue;
+            };
+            let Some(resource) = positional(call, 0) else {
+                continue;
+            };
+            let view = match self.index.resolve(file, resource) {
+                Some(Target::Class(c)) => View::Class(c),
+                _ => View::Unknown(dotted(source, resource)),
+            };
+            for index in 1.. {
+                let Some(url) = positional(call, index) else {
+                    break;
+                };
+                let Some(rule) = self.index.const_str(file, url) else {
+                    continue;
+                };
+                out.push(Decl {
+                    file,
+                    location: call,
+                    object: Some(object),
+                    rule,
+                    methods: None,
+                    view: view.clone(),
+                });
+            }
+        }
     }
 
     /// What `view_func=` names: a function, `UserAPI.as_view("users")`, or a name
@@ -624,6 +791,56 @@ impl<'a> Flask<'a> {
         }
     }
 
+    /// The decorators a class attribute's value lists, with the file of each:
+    /// `[login_required]`, `Base.decorators + [limiter.limit(...)]`, and Flask-RESTful's
+    /// `{"get": [...], "post": [...]}` (every listed decorator counts, as for a list).
+    fn listed_decorators(
+        &self,
+        file: usize,
+        value: Node<'a>,
+        attr: &str,
+        depth: usize,
+        out: &mut Vec<(usize, Node<'a>)>,
+    ) {
+        if depth > MAX_DEPTH {
+            return;
+        }
+        match value.kind() {
+            "list" | "tuple" => out.extend(value.named_children().map(|e| (file, e))),
+            "dictionary" => {
+                for pair_value in value.named_children().filter_map(|p| p.field("value")) {
+                    self.listed_decorators(file, pair_value, attr, depth + 1, out);
+                }
+            }
+            "binary_operator" => {
+                for side in [value.field("left"), value.field("right")]
+                    .into_iter()
+                    .flatten()
+                {
+                    self.listed_decorators(file, side, attr, depth + 1, out);
+                }
+            }
+            "parenthesized_expression" => {
+                if let Some(inner) = value.named_child(0) {
+                    self.listed_decorators(file, inner, attr, depth + 1, out);
+                }
+            }
+            // `BaseResource.decorators`: the base class's list.
+            "attribute" => {
+                let Some(Target::Class(base)) = value
+                    .field("object")
+                    .and_then(|o| self.index.resolve(file, o))
+                else {
+                    return;
+                };
+                if let Some((base_file, list)) = self.class_attr(base, attr) {
+                    self.listed_decorators(base_file, list, attr, depth + 1, out);
+                }
+            }
+            _ => {}
+        }
+    }
+
     /// Evidence from a class's `decorators = [...]` (and flask-restful's
     /// `method_decorators`).
     fn class_decorators(&self, class: usize) -> (Vec<Evidence>, Vec<Evidence>) {
@@ -633,10 +850,12 @@ impl<'a> Flask<'a> {
             let Some((file, list)) = self.class_attr(class, attr) else {
                 continue;
             };
-            let Some(source) = self.index.source(file) else {
-                continue;
-            };
-            for element in list.named_children() {
+            let mut elements = Vec::new();
+            self.listed_decorators(file, list, attr, 0, &mut elements);
+            for (file, element) in elements {
+                let Some(source) = self.index.source(file) else {
+                    continue;
+                };
                 let name = match element.kind() {
                     "call" => callee(source, element),
                     _ => dotted(source, element),
