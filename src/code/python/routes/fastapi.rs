@@ -1268,9 +1268,34 @@ pub(super) fn collection_in_body(index: &Index, file: usize, def: Node) -> Optio
         }
         false
     };
+    // Rows loaded into a set, a dict or a count serve a lookup, not the response:
+    // `ids = {c.id for c in Challenge.query.with_entities(Challenge.id).all()}`.
+    let feeds_lookup = |c: &Node| {
+        let mut p = c.parent();
+        while let Some(n) = p {
+            match n.kind() {
+                "set_comprehension" | "dictionary_comprehension" => return true,
+                "call" => {
+                    let name = n.field("function").map_or("", |f| text(source, f));
+                    if matches!(
+                        name,
+                        "set" | "frozenset" | "dict" | "len" | "sum" | "max" | "min" | "any"
+                    ) {
+                        return true;
+                    }
+                    p = n.parent();
+                }
+                "block" | "function_definition" | "expression_statement" | "return_statement" => {
+                    return false
+                }
+                _ => p = n.parent(),
+            }
+        }
+        false
+    };
     let (chosen, returned) = match calls.iter().find(|c| is_all(c) && in_return(c)) {
         Some(returned) => (returned, true),
-        None => (calls.iter().find(|c| is_all(c))?, false),
+        None => (calls.iter().find(|c| is_all(c) && !feeds_lookup(c))?, false),
     };
     Some(BodyCollection {
         evidence: index.evidence(file, *chosen, call_name(source, *chosen))?,

@@ -1367,6 +1367,38 @@ def region_teams(region):
     }
 
     #[test]
+    fn rows_loaded_for_a_lookup_are_not_the_listed_collection() {
+        let routes = load(&[(
+            "app.py",
+            r#"
+from flask import Flask
+
+app = Flask(__name__)
+
+@app.route("/challenges")
+def challenges():
+    known = {c.id for c in Challenge.query.with_entities(Challenge.id).all()}
+    total = len(Solve.query.all())
+    return {"known": len(known), "total": total}
+
+@app.route("/teams")
+def teams():
+    ids = set(Team.query.all())
+    rows = Team.query.order_by(Team.name).all()
+    return {"teams": [t.name for t in rows], "count": len(ids)}
+"#,
+        )]);
+        assert!(find(&routes, Method::Get, "/challenges")
+            .collection
+            .is_none());
+        let teams = find(&routes, Method::Get, "/teams");
+        assert_eq!(
+            teams.collection.as_ref().map(|c| c.name.as_str()),
+            Some("Team.query.order_by(Team.name).all()")
+        );
+    }
+
+    #[test]
     fn limits_pagination_status_and_collections() {
         let routes = app();
         let get_user = find(&routes, Method::Get, "/api/users/{user_id}");
