@@ -623,3 +623,37 @@ fn open_reads_are_judged_against_the_routes_of_their_own_file() {
         ["shop/api.py:86:1 sec/missing-auth warning"]
     );
 }
+
+#[test]
+fn alembic_steps_in_another_databases_branch_are_not_replayed() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "migrations/versions/r1_create.py",
+        "import sqlalchemy as sa\nfrom alembic import op\nrevision = \"r1\"\ndown_revision = None\n\ndef upgrade():\n    op.create_table(\"users\", sa.Column(\"id\", sa.Integer(), primary_key=True))\n    op.create_table(\"awards\", sa.Column(\"id\", sa.Integer(), primary_key=True), sa.Column(\"user_id\", sa.Integer(), index=True))\n",
+    );
+    write(
+        dir.path(),
+        "migrations/versions/r2_cascade.py",
+        concat!(
+            "from alembic import op\nrevision = \"r2\"\ndown_revision = \"r1\"\n\n",
+            "def upgrade():\n",
+            "    url = str(op.get_bind().engine.url)\n",
+            "    if url.startswith(\"mysql\"):\n",
+            "        op.create_foreign_key(\"awards_ibfk_1\", \"awards\", \"users\", [\"user_id\"], [\"id\"])\n",
+            "    elif url.startswith(\"postgres\"):\n",
+            "        op.create_foreign_key(\"awards_user_id_fkey\", \"awards\", \"users\", [\"user_id\"], [\"id\"])\n",
+            "    else:\n",
+            "        op.create_foreign_key(\"awards_user\", \"awards\", \"users\", [\"user_id\"], [\"id\"])\n",
+        ),
+    );
+    // The MySQL step never runs on PostgreSQL (the default dialect); the PostgreSQL
+    // one does, and so may the `else` one.
+    assert_eq!(
+        positions(&run(dir.path(), &["db/validated-foreign-key"])),
+        [
+            "migrations/versions/r2_cascade.py:10:9 db/validated-foreign-key info",
+            "migrations/versions/r2_cascade.py:12:9 db/validated-foreign-key info",
+        ]
+    );
+}

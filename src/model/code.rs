@@ -106,6 +106,10 @@ pub struct Call {
     /// The callees of the iterables of the enclosing `for` loops, innermost first
     /// (`None` for a loop over something that is not a call result).
     pub loops: Vec<Option<String>>,
+    /// The condition of the innermost enclosing `if` or `elif` branch in the same
+    /// function, as written (`url.startswith("mysql")`); in an `else` branch, the
+    /// negated condition of its `if` (`not (url.startswith("mysql"))`).
+    pub guard: Option<std::sync::Arc<str>>,
 }
 
 impl Call {
@@ -379,6 +383,7 @@ mod tests {
             location: Location::new(source, Span::new(at, at + 1)),
             function: None,
             loops: Vec::new(),
+            guard: None,
         }
     }
 

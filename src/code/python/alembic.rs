@@ -506,7 +506,7 @@ fn history(code: &CodeModel, dialect: SqlDialect, dir: &str) -> Option<SchemaHis
     let mut calls_by_function: HashMap<usize, Vec<&Call>> = HashMap::new();
     for call in &code.calls {
         if let Some(f) = call.function {
-            if call.callee.starts_with("op.") {
+            if call.callee.starts_with("op.") && runs_on(call.guard.as_deref(), dialect) {
                 calls_by_function.entry(f).or_default().push(call);
             }
         }
@@ -526,4 +526,60 @@ fn history(code: &CodeModel, dialect: SqlDialect, dir: &str) -> Option<SchemaHis
         }
     }
     Some(replayer.finish())
+}
+
+/// Whether a migration step runs on `dialect`, given the branch it is in: revisions
+/// for several databases branch on the connection (`if url.startswith("mysql"):`,
+/// `if op.get_bind().dialect.name == "sqlite":`), and a step in another database's
+/// branch never runs on this one. A negated or unrelated condition may hold on any.
+fn runs_on(guard: Option<&str>, dialect: SqlDialect) -> bool {
+    const NAMES: &[(&str, SqlDialect)] = &[
+        ("postgres", SqlDialect::Postgres),
+        ("psycopg", SqlDialect::Postgres),
+        ("mysql", SqlDialect::Mysql),
+        ("mariadb", SqlDialect::Mysql),
+        ("sqlite", SqlDialect::Sqlite),
+        ("mssql", SqlDialect::Mssql),
+    ];
+    let Some(guard) = guard else {
+        return true;
+    };
+    let lower = guard.to_ascii_lowercase();
+    if lower.starts_with("not ") || lower.contains("!=") || dialect == SqlDialect::Generic {
+        return true;
+    }
+    let named: Vec<SqlDialect> = NAMES
+        .iter()
+        .filter(|(name, _)| lower.contains(name))
+        .map(|&(_, d)| d)
+        .collect();
+    named.is_empty() || named.contains(&dialect)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_step_runs_unless_its_branch_names_only_other_databases() {
+        let pg = SqlDialect::Postgres;
+        assert!(runs_on(None, pg));
+        assert!(runs_on(Some("url.startswith(\"postgresql\")"), pg));
+        assert!(runs_on(
+            Some("bind.dialect.name in (\"postgresql\", \"sqlite\")"),
+            pg
+        ));
+        assert!(!runs_on(Some("url.startswith(\"mysql\")"), pg));
+        assert!(!runs_on(
+            Some("op.get_bind().dialect.name == \"sqlite\""),
+            pg
+        ));
+        assert!(runs_on(Some("not (url.startswith(\"mysql\"))"), pg));
+        assert!(runs_on(Some("dialect != \"sqlite\""), pg));
+        assert!(runs_on(Some("context.is_offline_mode()"), pg));
+        assert!(runs_on(
+            Some("url.startswith(\"mysql\")"),
+            SqlDialect::Mysql
+        ));
+    }
 }

@@ -33,10 +33,11 @@ pub struct FileFacts {
     pub suppressions: Vec<SuppressionComment>,
 }
 
-/// Which children of a loop run once per item, and in which context.
+/// Which children of a node run in another context than the node itself: a loop's
+/// body (once per item), a branch's body (under its condition).
 #[derive(Clone, Copy)]
-enum LoopBody {
-    /// A `for` statement's body.
+enum Body {
+    /// One child: a `for` statement's body, an `if`/`elif`/`else` branch's block.
     Child(usize, usize),
     /// Everything in a comprehension but its `for ... in` clauses.
     AllButClauses(usize),
@@ -48,6 +49,7 @@ struct Context {
     function: Option<usize>,
     class: Option<String>,
     loops: Vec<Option<String>>,
+    guard: Option<std::sync::Arc<str>>,
 }
 
 pub fn text<'a>(source: &'a SharedSource, node: Node) -> &'a str {
@@ -515,6 +517,9 @@ struct Kinds {
     for_statement: u16,
     for_in_clause: u16,
     comprehensions: [u16; 4],
+    if_statement: u16,
+    elif_clause: u16,
+    else_clause: u16,
 }
 
 fn kinds() -> &'static Kinds {
@@ -533,6 +538,9 @@ fn kinds() -> &'static Kinds {
             return_statement: id("return_statement"),
             for_statement: id("for_statement"),
             for_in_clause: id("for_in_clause"),
+            if_statement: id("if_statement"),
+            elif_clause: id("elif_clause"),
+            else_clause: id("else_clause"),
             comprehensions: [
                 id("list_comprehension"),
                 id("set_comprehension"),
@@ -552,17 +560,15 @@ pub fn extract(source: &SharedSource, tree: &Tree) -> FileFacts {
     // Nodes are visited in source order, each after its parent: what a node's children
     // are visited in is recorded by node, and a child reads it from its parent.
     let mut children_ctx: Vec<usize> = vec![0; tree.len()];
-    let mut loop_bodies: Vec<Option<LoopBody>> = vec![None; tree.len()];
+    let mut bodies: Vec<Option<Body>> = vec![None; tree.len()];
     tree.root_node().visit(|node| {
         let ctx_id = match node.parent() {
             None => 0,
             Some(parent) => {
                 let inherited = children_ctx[parent.index()];
-                match loop_bodies[parent.index()] {
-                    Some(LoopBody::Child(body, inner)) if body == node.index() => inner,
-                    Some(LoopBody::AllButClauses(inner)) if node.kind_id() != k.for_in_clause => {
-                        inner
-                    }
+                match bodies[parent.index()] {
+                    Some(Body::Child(body, inner)) if body == node.index() => inner,
+                    Some(Body::AllButClauses(inner)) if node.kind_id() != k.for_in_clause => inner,
                     _ => inherited,
                 }
             }
@@ -577,6 +583,7 @@ pub fn extract(source: &SharedSource, tree: &Tree) -> FileFacts {
                     function: Some(facts.functions.len() - 1),
                     class: None,
                     loops: Vec::new(),
+                    guard: None,
                 });
                 child_ctx = contexts.len() - 1;
             }
@@ -599,6 +606,7 @@ pub fn extract(source: &SharedSource, tree: &Tree) -> FileFacts {
                         location: location(source, node),
                         function: ctx.and_then(|c| c.function),
                         loops: ctx.map(|c| c.loops.clone()).unwrap_or_default(),
+                        guard: ctx.and_then(|c| c.guard.clone()),
                     });
                 }
             }
@@ -641,6 +649,25 @@ pub fn extract(source: &SharedSource, tree: &Tree) -> FileFacts {
             _ => {}
         }
         children_ctx[node.index()] = child_ctx;
+        // A branch's block runs under its condition.
+        let branch = if kind == k.if_statement || kind == k.elif_clause {
+            node.field("condition")
+                .map(|c| text(source, c).to_string())
+                .zip(node.field("consequence"))
+        } else if kind == k.else_clause {
+            node.parent()
+                .and_then(|p| p.field("condition"))
+                .map(|c| format!("not ({})", text(source, c)))
+                .zip(node.field("body"))
+        } else {
+            None
+        };
+        if let Some((condition, block)) = branch {
+            let mut inner = contexts.get(child_ctx).cloned().unwrap_or_default();
+            inner.guard = Some(condition.into());
+            contexts.push(inner);
+            bodies[node.index()] = Some(Body::Child(block.index(), contexts.len() - 1));
+        }
         // The body of a loop (or comprehension) runs once per item of its iterable.
         let comprehension = k.comprehensions.contains(&kind);
         let iterable = if kind == k.for_statement {
@@ -661,11 +688,10 @@ pub fn extract(source: &SharedSource, tree: &Tree) -> FileFacts {
             inner.loops.insert(0, callee);
             contexts.push(inner);
             let inner = contexts.len() - 1;
-            loop_bodies[node.index()] = if comprehension {
-                Some(LoopBody::AllButClauses(inner))
+            bodies[node.index()] = if comprehension {
+                Some(Body::AllButClauses(inner))
             } else {
-                node.field("body")
-                    .map(|b| LoopBody::Child(b.index(), inner))
+                node.field("body").map(|b| Body::Child(b.index(), inner))
             };
         }
         true
