@@ -657,3 +657,65 @@ fn alembic_steps_in_another_databases_branch_are_not_replayed() {
         ]
     );
 }
+
+#[test]
+fn resource_guards_apply_where_they_are_declared() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "app.py",
+        concat!(
+            "from flask import Flask\nfrom flask_restful import Api, Resource\nfrom flask_restx import Namespace\n",
+            "from auth import jwt_required, login_required\n\n",
+            "app = Flask(__name__)\n",
+            "api = Api(app, decorators=[login_required])\n",
+            "public = Api(app, prefix=\"/public\")\n",
+            "notes = Namespace(\"notes\")\n\n",
+            "class Items(Resource):\n",
+            "    method_decorators = {\"post\": [jwt_required()]}\n\n",
+            "    def get(self):\n        return []\n\n",
+            "    def post(self):\n        return {}, 201\n\n",
+            "api.add_resource(Items, \"/items\")\n",
+            "public.add_resource(Items, \"/items\")\n\n",
+            "@notes.route(\"/notes\", \"/memos\")\n",
+            "class Notes(Resource):\n",
+            "    def get(self):\n        return []\n",
+        ),
+    );
+    let o = archlint(&["routes", ".", "--format", "json"], dir.path());
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let mut listed: Vec<String> = json["routes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let auth: Vec<&str> = r["auth"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["name"].as_str().unwrap())
+                .collect();
+            format!(
+                "{} {} auth={}",
+                r["method"].as_str().unwrap(),
+                r["path"].as_str().unwrap(),
+                auth.join(",")
+            )
+        })
+        .collect();
+    listed.sort();
+    assert_eq!(
+        listed,
+        [
+            // A dict of decorators by method guards only the methods it names.
+            "GET /items auth=login_required",
+            // A namespace's path defaults to its name.
+            "GET /notes/memos auth=",
+            "GET /notes/notes auth=",
+            "GET /public/items auth=",
+            "POST /items auth=login_required,jwt_required",
+            "POST /public/items auth=jwt_required",
+        ],
+        "{json}"
+    );
+}

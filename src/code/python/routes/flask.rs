@@ -247,6 +247,28 @@ impl<'a> Flask<'a> {
                 found.extend(self.index.evidence(file, call, name).map(|e| (object, e)));
             }
         }
+        // `Api(app, decorators=[login_required])`, `Namespace("x", decorators=[...])`:
+        // applied to every resource routed on them.
+        for (id, o) in self.index.objects.iter().enumerate() {
+            if !RESOURCE_OBJECTS.contains(&o.constructor.as_str()) {
+                continue;
+            }
+            let Some(source) = self.index.source(o.file) else {
+                continue;
+            };
+            let Some(list) = kwarg(source, o.call, "decorators") else {
+                continue;
+            };
+            for element in list.named_children() {
+                let name = match element.kind() {
+                    "call" => callee(source, element),
+                    _ => dotted(source, element),
+                };
+                if looks_like_auth(&name) {
+                    found.extend(self.index.evidence(o.file, element, name).map(|e| (id, e)));
+                }
+            }
+        }
         for (object, evidence) in found {
             if let Some(list) = self.guards.get_mut(object) {
                 list.push(evidence);
@@ -542,14 +564,25 @@ impl<'a> Flask<'a> {
                 } else {
                     Method::from_key(attr).map(|m| vec![m])
                 };
-                out.push(Decl {
-                    file,
-                    location: decorator,
-                    object,
-                    rule,
-                    methods,
-                    view: view.clone(),
-                });
+                // flask-restx routes a resource on every URL given: `@ns.route("/a", "/b")`.
+                let mut rules = vec![rule];
+                if matches!(view, View::Class(_)) {
+                    rules.extend(
+                        (1..)
+                            .map_while(|i| positional(call, i))
+                            .filter_map(|u| self.index.const_str(file, u)),
+                    );
+                }
+                for rule in rules {
+                    out.push(Decl {
+                        file,
+                        location: decorator,
+                        object,
+                        rule,
+                        methods: methods.clone(),
+                        view: view.clone(),
+                    });
+                }
             }
         }
         self.resource_decls(&mut out);
@@ -793,12 +826,12 @@ impl<'a> Flask<'a> {
 
     /// The decorators a class attribute's value lists, with the file of each:
     /// `[login_required]`, `Base.decorators + [limiter.limit(...)]`, and Flask-RESTful's
-    /// `{"get": [...], "post": [...]}` (every listed decorator counts, as for a list).
+    /// `{"get": [...], "post": [...]}` (of which only `method`'s list).
     fn listed_decorators(
         &self,
         file: usize,
         value: Node<'a>,
-        attr: &str,
+        (attr, method): (&str, Method),
         depth: usize,
         out: &mut Vec<(usize, Node<'a>)>,
     ) {
@@ -807,9 +840,19 @@ impl<'a> Flask<'a> {
         }
         match value.kind() {
             "list" | "tuple" => out.extend(value.named_children().map(|e| (file, e))),
+            // By method: only the method's own list applies to it.
             "dictionary" => {
-                for pair_value in value.named_children().filter_map(|p| p.field("value")) {
-                    self.listed_decorators(file, pair_value, attr, depth + 1, out);
+                for pair in value.named_children() {
+                    let key = pair
+                        .field("key")
+                        .and_then(|k| self.index.const_str(file, k))
+                        .map(|k| k.to_ascii_lowercase());
+                    if key.as_deref() != Some(method.key()) {
+                        continue;
+                    }
+                    if let Some(list) = pair.field("value") {
+                        self.listed_decorators(file, list, (attr, method), depth + 1, out);
+                    }
                 }
             }
             "binary_operator" => {
@@ -817,12 +860,12 @@ impl<'a> Flask<'a> {
                     .into_iter()
                     .flatten()
                 {
-                    self.listed_decorators(file, side, attr, depth + 1, out);
+                    self.listed_decorators(file, side, (attr, method), depth + 1, out);
                 }
             }
             "parenthesized_expression" => {
                 if let Some(inner) = value.named_child(0) {
-                    self.listed_decorators(file, inner, attr, depth + 1, out);
+                    self.listed_decorators(file, inner, (attr, method), depth + 1, out);
                 }
             }
             // `BaseResource.decorators`: the base class's list.
@@ -834,7 +877,7 @@ impl<'a> Flask<'a> {
                     return;
                 };
                 if let Some((base_file, list)) = self.class_attr(base, attr) {
-                    self.listed_decorators(base_file, list, attr, depth + 1, out);
+                    self.listed_decorators(base_file, list, (attr, method), depth + 1, out);
                 }
             }
             _ => {}
@@ -843,7 +886,7 @@ impl<'a> Flask<'a> {
 
     /// Evidence from a class's `decorators = [...]` (and flask-restful's
     /// `method_decorators`).
-    fn class_decorators(&self, class: usize) -> (Vec<Evidence>, Vec<Evidence>) {
+    fn class_decorators(&self, class: usize, method: Method) -> (Vec<Evidence>, Vec<Evidence>) {
         let mut auth = Vec::new();
         let mut rate = Vec::new();
         for attr in ["decorators", "method_decorators"] {
@@ -851,7 +894,7 @@ impl<'a> Flask<'a> {
                 continue;
             };
             let mut elements = Vec::new();
-            self.listed_decorators(file, list, attr, 0, &mut elements);
+            self.listed_decorators(file, list, (attr, method), 0, &mut elements);
             for (file, element) in elements {
                 let Some(source) = self.index.source(file) else {
                     continue;
@@ -997,9 +1040,9 @@ impl<'a> Flask<'a> {
                 }
             }
             View::Class(c) => {
-                let (auth, rate) = self.class_decorators(*c);
                 let methods = decl.methods.as_ref().filter(|m| !m.is_empty());
                 for (m, (idx, file, def)) in self.class_routes(*c, methods) {
+                    let (auth, rate) = self.class_decorators(*c, m);
                     let mut facts = self.handler_facts(Some(idx), file, def);
                     facts.auth.splice(0..0, auth.iter().cloned());
                     facts.rate_limit.splice(0..0, rate.iter().cloned());
