@@ -422,6 +422,18 @@ fn an_app_passed_to_a_configuring_function_mounts_its_routers() {
         "web/app.py",
         "from flask import Flask\n\ndef register(app: Flask) -> None:\n    from web.views import bp\n    app.register_blueprint(bp, url_prefix=\"/web\")\n",
     );
+    // Untyped, the parameter is an app all the same when the function mounts routers
+    // on it.
+    write(
+        dir.path(),
+        "service/configure.py",
+        "def configure_routes(app):\n    from service.chat import chat\n    app.include_router(chat, prefix=\"/api/chat\")\n",
+    );
+    write(
+        dir.path(),
+        "service/chat.py",
+        "from fastapi import APIRouter\nchat = APIRouter()\n\n@chat.get(\"/sessions\")\ndef sessions():\n    return {}\n",
+    );
     // A factory called twice returns a different router each time: its routes are
     // mounted once, under the prefix the factory gives them.
     write(
@@ -461,6 +473,12 @@ def profile():
         .map(|r| &r["path"])
         .collect();
     assert_eq!(profiles, ["/api/profile"], "{json}");
+    let chat: Vec<&serde_json::Value> = routes
+        .iter()
+        .filter(|r| r["handler"] == "service.chat.sessions")
+        .map(|r| &r["path"])
+        .collect();
+    assert_eq!(chat, ["/api/chat/sessions"], "{json}");
     let items = routes
         .iter()
         .find(|r| r["method"] == "POST")

@@ -243,6 +243,34 @@ impl<'a> ScanEnv<'_, 'a> {
                 s.objects.insert(name, objects.len() - 1);
             }
         }
+        // `def configure_routes(app): app.include_router(...)`: an untyped parameter
+        // that mounts routers is an app all the same.
+        for c in &calls {
+            let constructor = match c.method {
+                "include_router" | "mount" => "FastAPI",
+                "register_blueprint" => "Flask",
+                _ => continue,
+            };
+            if !constructors.contains(&constructor) || c.object.kind() != "identifier" {
+                continue;
+            }
+            let name = text(source, c.object);
+            let bound = s.objects.contains_key(name)
+                || s.values.contains_key(name)
+                || s.imports.contains_key(name)
+                || s.functions.contains_key(name);
+            if bound {
+                continue;
+            }
+            if let Some(parameter) = enclosing_parameter(source, c.call, name) {
+                objects.push(Object {
+                    file,
+                    constructor: constructor.to_string(),
+                    call: parameter,
+                });
+                s.objects.insert(name.to_string(), objects.len() - 1);
+            }
+        }
         for node in classes {
             let Some(name) = node.field("name") else {
                 continue;
@@ -323,6 +351,26 @@ fn framework_parameters<'a>(
         }
     }
     out
+}
+
+/// The parameter `name` of the function a node is in, if it has one.
+fn enclosing_parameter<'a>(source: &SharedSource, node: Node<'a>, name: &str) -> Option<Node<'a>> {
+    let mut current = node.parent();
+    while let Some(n) = current {
+        if n.kind() == "function_definition" {
+            return n.field("parameters")?.named_children().find(|p| {
+                let identifier = match p.kind() {
+                    "identifier" => Some(*p),
+                    "default_parameter" | "typed_default_parameter" => p.field("name"),
+                    "typed_parameter" => p.named_children().find(|c| c.kind() == "identifier"),
+                    _ => None,
+                };
+                identifier.is_some_and(|i| text(source, i) == name)
+            });
+        }
+        current = n.parent();
+    }
+    None
 }
 
 /// What one file contributes to the index; object and class numbers are the file's own
