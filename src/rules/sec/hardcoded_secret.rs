@@ -58,6 +58,8 @@ fn is_placeholder(value: &str) -> bool {
         || lower.contains("fake")
         // Replaced when the app is built or deployed: `"__POSTHOG_API_KEY__"`.
         || (v.len() > 4 && v.starts_with("__") && v.ends_with("__"))
+        // Prose: a message about the secret (`"Set API key to use Exa."`), not one.
+        || v.split_whitespace().count() >= 5
         || v.chars().all(|c| c == v.chars().next().unwrap_or(' '))
 }
 
@@ -92,8 +94,19 @@ fn known_format(value: &str) -> Option<&'static str> {
     {
         return Some("a Slack token");
     }
-    if v.contains("-----BEGIN") && v.contains("PRIVATE KEY") {
-        return Some("a private key");
+    // A key has a body after its header; the header alone is a marker to search for.
+    if let Some(header_end) = v
+        .find("PRIVATE KEY-----")
+        .filter(|_| v.contains("-----BEGIN"))
+        .map(|at| at + "PRIVATE KEY-----".len())
+    {
+        let body = v[header_end..]
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '+' || *c == '/')
+            .count();
+        if body >= 40 {
+            return Some("a private key");
+        }
     }
     None
 }
@@ -206,5 +219,17 @@ mod tests {
             Some("an AWS access key id")
         );
         assert_eq!(known_format("hello"), None);
+        // The header alone is no key.
+        assert_eq!(known_format("-----BEGIN PRIVATE KEY-----"), None);
+        let key = format!(
+            "-----BEGIN RSA PRIVATE KEY-----\n{}\n-----END RSA PRIVATE KEY-----",
+            "MIIEowIBAAKCAQEA1b2c3d4e5f6g7h8i9j0".repeat(3)
+        );
+        assert_eq!(known_format(&key), Some("a private key"));
+        // A message about a secret is not one.
+        assert!(is_placeholder(
+            "Set API key to use Exa. Get API key from https://dashboard.exa.ai"
+        ));
+        assert!(!is_placeholder("correct horse battery staple"));
     }
 }

@@ -1055,6 +1055,8 @@ impl<'a> Index<'a> {
                 Some(left + &right)
             }
             "parenthesized_expression" => self.const_str_at(file, node.named_child(0)?, depth + 1),
+            // `f"/api/{API_VERSION}"` with `API_VERSION = 1`.
+            "integer" => Some(text(source, node).to_string()),
             "identifier" | "attribute" => {
                 if let Some(Target::Value(vfile, value)) = self.resolve(file, node) {
                     if let Some(s) = self.const_str_at(vfile, value, depth + 1) {

@@ -1410,6 +1410,27 @@ def region_teams(region):
     }
 
     #[test]
+    fn a_prefix_built_from_a_numeric_constant_is_resolved() {
+        let routes = load(&[(
+            "app.py",
+            r#"
+from flask import Blueprint, Flask
+
+API_VERSION = 1
+app = Flask(__name__)
+bp = Blueprint("certificates", __name__)
+
+@bp.route("/certificates")
+def certificates():
+    return {}
+
+app.register_blueprint(bp, url_prefix=f"/api/{API_VERSION}")
+"#,
+        )]);
+        find(&routes, Method::Get, "/api/1/certificates");
+    }
+
+    #[test]
     fn rows_loaded_for_a_lookup_are_not_the_listed_collection() {
         let routes = load(&[(
             "app.py",
