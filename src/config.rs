@@ -159,9 +159,13 @@ impl Default for Policy {
                 "**/token",
                 "**/callback",
                 "**/authorize",
+                "**/oidc",
                 "**/oidc/**",
+                "**/sso",
                 "**/sso/**",
+                "**/oauth",
                 "**/oauth/**",
+                "**/oauth2",
                 "**/oauth2/**",
                 "**/token/refresh",
                 "**/auth/refresh",
@@ -515,6 +519,9 @@ mod tests {
         let s = Settings::defaults();
         assert!(s.public_paths.is_match("/v1/auth/login"));
         assert!(s.public_paths.is_match("/health"));
+        assert!(s.public_paths.is_match("/auth/oauth2"));
+        assert!(s.public_paths.is_match("/auth/oauth2/callback"));
+        assert!(s.public_paths.is_match("/sso"));
         assert!(!s.public_paths.is_match("/metrics"));
         assert!(!s.public_paths.is_match("/healthcare/patients/{id}"));
         assert!(!s.public_paths.is_match("/orders/{id}/status"));

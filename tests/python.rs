@@ -5,7 +5,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{archlint, fixture, messages, positions, run, write};
+use common::{archlint, fixture, messages, positions, rules_of, run, write};
 
 fn routes_of(app: &str) -> String {
     let o = archlint(&["routes", "."], &fixture(app));
@@ -736,4 +736,52 @@ fn resource_guards_apply_where_they_are_declared() {
         ],
         "{json}"
     );
+}
+
+#[test]
+fn a_wrapper_backing_off_from_another_services_limit_is_no_limiter() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "app.py",
+        "from flask import Flask\napp = Flask(__name__)\n\n@app.route(\"/auth/login\", methods=[\"POST\"])\ndef login():\n    return {}\n",
+    );
+    write(
+        dir.path(),
+        "aws.py",
+        "def wrap_aws_rate_limited_call(fn, *args):\n    return fn(*args)\n",
+    );
+    let found = run(dir.path(), &["sec/missing-rate-limit"]);
+    assert_eq!(
+        rules_of(&found),
+        ["sec/missing-rate-limit"],
+        "{:?}",
+        positions(&found)
+    );
+    // A limiter of the project's own still counts.
+    write(
+        dir.path(),
+        "limits.py",
+        "def check_rate_limit(key):\n    return True\n",
+    );
+    assert!(run(dir.path(), &["sec/missing-rate-limit"])
+        .findings
+        .is_empty());
+}
+
+#[test]
+fn a_fastapi_handler_guarded_by_a_decorator_shows_authentication() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "api.py",
+        "from fastapi import APIRouter, Request\nfrom starlette.authentication import requires\n\nrouter = APIRouter()\n\n@router.delete(\"/self\")\n@requires([\"authenticated\"])\ndef delete_self(request: Request):\n    return {}\n\n@router.get(\"/open\")\ndef open_route():\n    return {}\n",
+    );
+    let o = archlint(&["routes", ".", "--format", "json"], dir.path());
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let routes = json["routes"].as_array().unwrap();
+    let guarded = routes.iter().find(|r| r["path"] == "/self").unwrap();
+    assert_eq!(guarded["auth"][0]["name"], "requires", "{json}");
+    let open = routes.iter().find(|r| r["path"] == "/open").unwrap();
+    assert_eq!(open["auth"], serde_json::json!([]), "{json}");
 }

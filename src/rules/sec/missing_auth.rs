@@ -131,11 +131,18 @@ fn is_write(method: crate::model::Method) -> bool {
 /// Handlers whose name says they run an authentication flow (`register`, `login`,
 /// `reset_password`, `refresh_token`): public by nature, wherever they are mounted.
 fn is_auth_flow_handler(handler: &str) -> bool {
-    let name = handler
-        .rsplit('.')
-        .next()
-        .unwrap_or(handler)
-        .to_ascii_lowercase();
+    let mut segments = handler.rsplit('.');
+    let last = segments.next().unwrap_or(handler).to_ascii_lowercase();
+    // A class-based view's method is named after the verb: its class says what it does
+    // (`auth.views.OAuth2Callback.post`).
+    let name = if matches!(
+        last.as_str(),
+        "get" | "post" | "put" | "patch" | "delete" | "head" | "options"
+    ) {
+        segments.next().unwrap_or("").to_ascii_lowercase()
+    } else {
+        last
+    };
     [
         "register",
         "signup",
@@ -347,4 +354,18 @@ fn check_code(ctx: &Context) -> Vec<Finding> {
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn auth_flows_are_named_by_their_function_or_their_views_class() {
+        assert!(is_auth_flow_handler("app.auth.login"));
+        assert!(is_auth_flow_handler("lemur.auth.views.OAuth2.post"));
+        assert!(is_auth_flow_handler("app.views.PasswordReset.get"));
+        assert!(!is_auth_flow_handler("app.views.Certificates.post"));
+        assert!(!is_auth_flow_handler("app.orders.post"));
+    }
 }

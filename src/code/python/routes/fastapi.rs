@@ -2089,6 +2089,7 @@ impl<'a> FastApi<'a> {
             .unwrap_or_default();
         let mut query = Vec::new();
         let mut rate_limit = Vec::new();
+        let mut decorated_auth = Vec::new();
         let mut pagination = Vec::new();
         let mut public = None;
         let mut collection = None;
@@ -2149,8 +2150,14 @@ impl<'a> FastApi<'a> {
                     for (name, node) in decorators(hsource, *def) {
                         if looks_like_rate_limit(&name) {
                             rate_limit.extend(self.index.evidence(*hfile, node, name));
-                        } else if public.is_none() && looks_public(&name) {
-                            public = self.index.evidence(*hfile, node, name);
+                        } else if looks_public(&name) {
+                            if public.is_none() {
+                                public = self.index.evidence(*hfile, node, name);
+                            }
+                        } else if looks_like_auth(&name) || last_segment(&name) == "requires" {
+                            // Starlette's `@requires("authenticated")`, a project's
+                            // `@login_required`.
+                            decorated_auth.extend(self.index.evidence(*hfile, node, name));
                         }
                     }
                 }
@@ -2166,6 +2173,7 @@ impl<'a> FastApi<'a> {
 
         for (path, mount) in paths {
             let mut auth = mount.auth.clone();
+            auth.extend(decorated_auth.iter().cloned());
             let mut rate = mount.rate_limit.clone();
             rate.extend(rate_limit.iter().cloned());
             let mut pages = pagination.clone();
