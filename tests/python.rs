@@ -785,3 +785,19 @@ fn a_fastapi_handler_guarded_by_a_decorator_shows_authentication() {
     let open = routes.iter().find(|r| r["path"] == "/open").unwrap();
     assert_eq!(open["auth"], serde_json::json!([]), "{json}");
 }
+
+#[test]
+fn a_router_depending_on_a_public_marker_is_open_on_purpose() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "node.py",
+        "from fastapi import APIRouter, Depends\nfrom .deps import check_public\n\npublic_node = APIRouter(prefix=\"/node/public\", dependencies=[Depends(check_public)])\n\n@public_node.get(\"/info\")\ndef info():\n    return {}\n",
+    );
+    let o = archlint(&["routes", ".", "--format", "json"], dir.path());
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let info = &json["routes"][0];
+    assert_eq!(info["path"], "/node/public/info", "{json}");
+    assert_eq!(info["public"]["name"], "check_public", "{json}");
+    assert_eq!(info["auth"], serde_json::json!([]), "{json}");
+}

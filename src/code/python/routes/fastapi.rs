@@ -2177,12 +2177,18 @@ impl<'a> FastApi<'a> {
             let mut rate = mount.rate_limit.clone();
             rate.extend(rate_limit.iter().cloned());
             let mut pages = pagination.clone();
+            let mut public = public.clone();
             for dep in mount.deps.iter().chain(route_deps.iter()) {
                 let kind = self.classify(dep, 0);
                 let evidence = Evidence {
                     name: dep.name.clone(),
                     location: dep.location.clone(),
                 };
+                // `APIRouter(dependencies=[Depends(check_public)])`: open on purpose.
+                if looks_public(&dep.name) {
+                    public.get_or_insert(evidence);
+                    continue;
+                }
                 if kind.rate_limit {
                     rate.push(evidence);
                 } else if kind.pagination && !kind.auth {

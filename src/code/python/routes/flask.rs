@@ -586,6 +586,49 @@ impl<'a> Flask<'a> {
             }
         }
         self.resource_decls(&mut out);
+        // `app.route("/ping")(ping)`: the decorator applied by hand.
+        for &MethodCall {
+            file,
+            call,
+            object,
+            method,
+        } in &self.index.calls
+        {
+            if !ROUTE_ATTRS.contains(&method) {
+                continue;
+            }
+            let Some(applied) = call
+                .parent()
+                .filter(|p| p.kind() == "call" && p.field("function") == Some(call))
+            else {
+                continue;
+            };
+            let Some(source) = self.index.source(file) else {
+                continue;
+            };
+            let Some(object) = self.route_object(file, object) else {
+                continue;
+            };
+            let (Some(rule), Some(view)) = (
+                argument(source, call, 0, "rule").and_then(|r| self.index.const_str(file, r)),
+                positional(applied, 0),
+            ) else {
+                continue;
+            };
+            let methods = if method == "route" {
+                kwarg(source, call, "methods").map(|m| self.index.methods_of(file, m))
+            } else {
+                Method::from_key(method).map(|m| vec![m])
+            };
+            out.push(Decl {
+                file,
+                location: applied,
+                object,
+                rule,
+                methods,
+                view: self.view_of(file, view),
+            });
+        }
         for MethodCall {
             file, call, object, ..
         } in self.index.calls_to(&["add_url_rule"])
@@ -928,9 +971,36 @@ impl<'a> Flask<'a> {
         let Some(Target::Function(idx)) = target.and_then(|t| self.index.resolve(file, t)) else {
             return false;
         };
-        self.index
-            .function_node(idx)
-            .is_some_and(|(ffile, def)| decorator_guards(&self.index, ffile, def))
+        let Some((ffile, def)) = self.index.function_node(idx) else {
+            return false;
+        };
+        if decorator_guards(&self.index, ffile, def) {
+            return true;
+        }
+        // A decorator made by a decorator factory (`@permissions_wrapper def owner(...)`):
+        // the factory's wrapper is what guards.
+        let Some(source) = self.index.source(ffile) else {
+            return false;
+        };
+        decorators(source, def).into_iter().any(|(_, node)| {
+            let factory = node
+                .named_child(0)
+                .map(|e| {
+                    if e.kind() == "call" {
+                        e.field("function")
+                    } else {
+                        Some(e)
+                    }
+                })
+                .and_then(|e| e);
+            match factory.and_then(|f| self.index.resolve(ffile, f)) {
+                Some(Target::Function(f)) => self
+                    .index
+                    .function_node(f)
+                    .is_some_and(|(wfile, wdef)| decorator_guards(&self.index, wfile, wdef)),
+                _ => false,
+            }
+        })
     }
 
     /// What a view function's decorators and body say.
@@ -1407,6 +1477,80 @@ def region_teams(region):
         assert!(find(&routes, Method::Get, "/regions/{region}")
             .collection
             .is_some());
+    }
+
+    #[test]
+    fn a_decorator_made_by_a_guarding_factory_is_auth() {
+        let routes = load(&[
+            (
+                "access.py",
+                r#"
+import flask
+
+def permissions_wrapper(handler):
+    def decorator(*dargs):
+        def inner(function):
+            def wrapper(*args, **kwargs):
+                if not handler(args, kwargs, *dargs):
+                    flask.abort(403)
+                return function(*args, **kwargs)
+            return wrapper
+        return inner
+    return decorator
+
+@permissions_wrapper
+def owner(args, kwargs, model, key):
+    return True
+
+def cached(function):
+    return function
+"#,
+            ),
+            (
+                "views.py",
+                r#"
+from flask import Blueprint
+from . import access
+
+bp = Blueprint("ui", __name__)
+
+@bp.route("/fetch/list")
+@access.owner("User", "user_email")
+def fetch_list():
+    return ""
+
+@bp.route("/about")
+@access.cached
+def about():
+    return ""
+"#,
+            ),
+        ]);
+        assert_eq!(
+            names(&find(&routes, Method::Get, "/fetch/list").auth),
+            ["access.owner"]
+        );
+        assert!(find(&routes, Method::Get, "/about").auth.is_empty());
+    }
+
+    #[test]
+    fn a_route_decorator_applied_by_hand_routes_its_view() {
+        let routes = load(&[(
+            "app.py",
+            r#"
+from flask import Flask
+
+app = Flask(__name__)
+
+def ping():
+    return ""
+
+app.route("/ping")(ping)
+app.route("/items", methods=["POST"])(ping)
+"#,
+        )]);
+        assert_eq!(find(&routes, Method::Get, "/ping").handler, "app.ping");
+        find(&routes, Method::Post, "/items");
     }
 
     #[test]
