@@ -185,12 +185,23 @@ fn functions_serving_no_data(
 ) -> std::collections::HashSet<usize> {
     use crate::model::code::{last_segment, Value};
     use std::collections::HashMap;
+    let no_data = |value: &Value| {
+        matches!(value, Value::Call { callee, .. }
+            if NO_DATA_RESPONSES.contains(&last_segment(callee)))
+    };
+    // `response = RedirectResponse(url)` then `return response`.
+    let assigned: std::collections::HashSet<(usize, &str)> = code
+        .assignments
+        .iter()
+        .filter(|a| no_data(&a.value))
+        .filter_map(|a| Some((a.function?, a.target.as_str())))
+        .collect();
     // Per function: (returns that send a file, all returns).
     let mut counts: HashMap<usize, (usize, usize)> = HashMap::new();
     for r in code.returns.iter() {
         let Some(function) = r.function else { continue };
-        let sends_file = matches!(&r.value, Value::Call { callee, .. }
-            if NO_DATA_RESPONSES.contains(&last_segment(callee)));
+        let sends_file = no_data(&r.value)
+            || matches!(&r.value, Value::Name(name) if assigned.contains(&(function, name.as_str())));
         let entry = counts.entry(function).or_default();
         entry.0 += usize::from(sends_file);
         entry.1 += 1;
