@@ -337,24 +337,70 @@ impl<'a> Flask<'a> {
             let Some(parent) = self.flask_object(file, object) else {
                 continue;
             };
-            let Some(child) =
-                argument(source, call, 0, "blueprint").and_then(|c| self.flask_object(file, c))
-            else {
+            let Some(child) = argument(source, call, 0, "blueprint") else {
                 continue;
             };
-            if child == parent {
-                continue;
-            }
             let prefix =
                 kwarg(source, call, "url_prefix").and_then(|p| self.index.const_str(file, p));
-            edges.push(Edge {
-                parent,
-                child,
-                prefix,
-            });
+            for child in self.blueprints_of(file, child) {
+                if child != parent {
+                    edges.push(Edge {
+                        parent,
+                        child,
+                        prefix: prefix.clone(),
+                    });
+                }
+            }
         }
         self.resource_edges(&mut edges);
         self.edges = edges;
+    }
+
+    /// The blueprints an expression stands for: one object, or, for the variable of a
+    /// `for` loop over a list of them (`for bp in BLUEPRINTS: app.register_blueprint(bp)`),
+    /// each of the list's.
+    fn blueprints_of(&self, file: usize, node: Node<'a>) -> Vec<usize> {
+        if let Some(o) = self.flask_object(file, node) {
+            return vec![o];
+        }
+        let Some(source) = self.index.source(file) else {
+            return Vec::new();
+        };
+        if node.kind() != "identifier" {
+            return Vec::new();
+        }
+        let name = text(source, node);
+        let mut current = node.parent();
+        while let Some(n) = current {
+            if n.kind() == "function_definition" || n.kind() == "class_definition" {
+                break;
+            }
+            let loops_over_it = n.kind() == "for_statement"
+                && n.field("left").is_some_and(|l| text(source, l) == name);
+            if !loops_over_it {
+                current = n.parent();
+                continue;
+            }
+            let Some(iterable) = n.field("right") else {
+                break;
+            };
+            let (list_file, list) = match iterable.kind() {
+                "list" | "tuple" => (file, iterable),
+                _ => match self.index.resolve(file, iterable) {
+                    Some(Target::Value(vfile, value))
+                        if matches!(value.kind(), "list" | "tuple") =>
+                    {
+                        (vfile, value)
+                    }
+                    _ => break,
+                },
+            };
+            return list
+                .named_children()
+                .filter_map(|element| self.flask_object(list_file, element))
+                .collect();
+        }
+        Vec::new()
     }
 
     /// Flask-RESTful and flask-restx: `Api(app_or_blueprint)` or `api.init_app(...)`
@@ -1531,6 +1577,34 @@ def about():
             ["access.owner"]
         );
         assert!(find(&routes, Method::Get, "/about").auth.is_empty());
+    }
+
+    #[test]
+    fn blueprints_registered_in_a_loop_get_the_prefix() {
+        let routes = load(&[(
+            "app.py",
+            r#"
+from flask import Blueprint, Flask
+
+app = Flask(__name__)
+sso = Blueprint("sso", __name__)
+export = Blueprint("export", __name__)
+
+@sso.route("/auth/login")
+def login():
+    return ""
+
+@export.route("/export/items")
+def export_items():
+    return ""
+
+BLUEPRINTS = [sso, export]
+for bp in BLUEPRINTS:
+    app.register_blueprint(bp, url_prefix="/api/1")
+"#,
+        )]);
+        find(&routes, Method::Get, "/api/1/auth/login");
+        find(&routes, Method::Get, "/api/1/export/items");
     }
 
     #[test]
