@@ -624,7 +624,7 @@ fn open_reads_are_judged_against_the_routes_of_their_own_file() {
     let mut api = String::from(
         "from flask import Blueprint\nfrom flask_login import login_required\n\nbp = Blueprint(\"api\", __name__, url_prefix=\"/api\")\n",
     );
-    for index in 0..20 {
+    for index in 0..24 {
         api.push_str(&format!(
             "\n@bp.get(\"/things{index}/<int:item_id>\")\n@login_required\ndef get_thing{index}(item_id):\n    return {{}}\n"
         ));
@@ -634,7 +634,9 @@ fn open_reads_are_judged_against_the_routes_of_their_own_file() {
     );
     // An entry point that only sends the visitor on holds no data.
     api.push_str("\n@bp.get(\"/admin\")\ndef admin():\n    if is_admin():\n        return redirect(url_for(\"admin.dashboard\"))\n    return redirect(url_for(\"auth.login\"))\n");
-    api.push_str("\n@bp.get(\"/t/<short_id>\")\ndef short_link(short_id):\n    response = redirect(lookup(short_id))\n    return response\n");
+    api.push_str("\n@bp.get(\"/home\")\ndef home():\n    response = redirect(url_for(\"pages.index\"))\n    return response\n");
+    // A file named by a record's id is that record's data.
+    api.push_str("\n@bp.get(\"/invoices/<int:invoice_id>/pdf\")\ndef invoice_pdf(invoice_id):\n    return send_file(pdf_path(invoice_id))\n");
     write(dir.path(), "shop/api.py", &api);
     // The site's pages: public by design, though the API beside them is not.
     write(
@@ -644,7 +646,10 @@ fn open_reads_are_judged_against_the_routes_of_their_own_file() {
     );
     assert_eq!(
         positions(&run(dir.path(), &["sec/missing-auth"])),
-        ["shop/api.py:106:1 sec/missing-auth warning"]
+        [
+            "shop/api.py:126:1 sec/missing-auth warning",
+            "shop/api.py:141:1 sec/missing-auth warning"
+        ]
     );
 }
 

@@ -284,7 +284,14 @@ pub fn is_health_path(path: &str) -> bool {
 /// Operational routes (health, docs, metrics, version) that are conventionally left
 /// out of versioning and need no documented errors.
 pub fn is_infrastructure(path: &str) -> bool {
-    is_health_path(path)
+    // `/ui_version` reports a version; `/documents/{id}/restore_version` is an action.
+    let reports_version = !segments(path).any(is_param)
+        && segments(path).last().is_some_and(|s| {
+            let s = s.to_ascii_lowercase();
+            s.ends_with("_version") || s.ends_with("-version")
+        });
+    reports_version
+        || is_health_path(path)
         || is_schema_path(path)
         || segments(path).any(|s| {
             let s = s.to_ascii_lowercase();
@@ -295,8 +302,6 @@ pub fn is_infrastructure(path: &str) -> bool {
                 || s == ".well-known"
                 || s == "metrics"
                 || s == "version"
-                || s.ends_with("_version")
-                || s.ends_with("-version")
                 || s == "favicon.ico"
                 || s == "robots.txt"
         })
@@ -347,10 +352,22 @@ mod tests {
 
     #[test]
     fn version_reports_are_infrastructure() {
-        for path in ["/version", "/api/v1/version", "/ui_version", "/app-version"] {
+        for path in [
+            "/version",
+            "/api/v1/version",
+            "/ui_version",
+            "/app-version",
+            "/api/v1/app_version",
+        ] {
             assert!(is_infrastructure(path), "{path}");
         }
-        for path in ["/versions", "/documents/{id}/versions", "/conversions"] {
+        for path in [
+            "/versions",
+            "/documents/{id}/versions",
+            "/conversions",
+            "/documents/{id}/restore_version",
+            "/prompt_version/{id}",
+        ] {
             assert!(!is_infrastructure(path), "{path}");
         }
     }

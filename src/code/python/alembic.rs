@@ -545,7 +545,11 @@ fn runs_on(guard: Option<&str>, dialect: SqlDialect) -> bool {
         return true;
     };
     let lower = guard.to_ascii_lowercase();
-    if lower.starts_with("not ") || lower.contains("!=") || dialect == SqlDialect::Generic {
+    let negated = lower.starts_with("not ")
+        || [" not in ", "!=", " is not ", "is false"]
+            .iter()
+            .any(|n| lower.contains(n));
+    if negated || dialect == SqlDialect::Generic {
         return true;
     }
     let named: Vec<SqlDialect> = NAMES
@@ -576,6 +580,10 @@ mod tests {
         ));
         assert!(runs_on(Some("not (url.startswith(\"mysql\"))"), pg));
         assert!(runs_on(Some("dialect != \"sqlite\""), pg));
+        assert!(runs_on(
+            Some("op.get_bind().dialect.name not in (\"sqlite\",)"),
+            pg
+        ));
         assert!(runs_on(Some("context.is_offline_mode()"), pg));
         assert!(runs_on(
             Some("url.startswith(\"mysql\")"),

@@ -59,7 +59,8 @@ fn is_placeholder(value: &str) -> bool {
         // Replaced when the app is built or deployed: `"__POSTHOG_API_KEY__"`.
         || (v.len() > 4 && v.starts_with("__") && v.ends_with("__"))
         // Prose: a message about the secret (`"Set API key to use Exa."`), not one.
-        || v.split_whitespace().count() >= 5
+        || (v.split_whitespace().count() >= 5
+            && (v.contains("://") || v.contains(". ") || v.ends_with(['.', '!', '?'])))
         || v.chars().all(|c| c == v.chars().next().unwrap_or(' '))
 }
 
@@ -94,13 +95,19 @@ fn known_format(value: &str) -> Option<&'static str> {
     {
         return Some("a Slack token");
     }
-    // A key has a body after its header; the header alone is a marker to search for.
+    // A key has a body after its header (`-----BEGIN RSA PRIVATE KEY-----`,
+    // `-----BEGIN PGP PRIVATE KEY BLOCK-----`); the header alone is a marker to search for.
     if let Some(header_end) = v
-        .find("PRIVATE KEY-----")
+        .find("PRIVATE KEY")
         .filter(|_| v.contains("-----BEGIN"))
-        .map(|at| at + "PRIVATE KEY-----".len())
+        .and_then(|at| {
+            v[at..]
+                .find("-----")
+                .map(|dashes| at + dashes + "-----".len())
+        })
     {
-        let body = v[header_end..]
+        let rest = &v[header_end..];
+        let body = rest[..rest.find("-----END").unwrap_or(rest.len())]
             .chars()
             .filter(|c| c.is_ascii_alphanumeric() || *c == '+' || *c == '/')
             .count();
@@ -230,6 +237,15 @@ mod tests {
         assert!(is_placeholder(
             "Set API key to use Exa. Get API key from https://dashboard.exa.ai"
         ));
-        assert!(!is_placeholder("correct horse battery staple"));
+        assert!(!is_placeholder("correct horse battery staple zebra"));
+        let pgp = format!(
+            "-----BEGIN PGP PRIVATE KEY BLOCK-----\n\n{}\n-----END PGP PRIVATE KEY BLOCK-----",
+            "lQOYBF1234567890abcdefghijklmnopqrstuvwxyz".repeat(2)
+        );
+        assert_eq!(known_format(&pgp), Some("a private key"));
+        assert_eq!(
+            known_format("-----BEGIN PRIVATE KEY----- starts a key"),
+            None
+        );
     }
 }

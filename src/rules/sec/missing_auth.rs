@@ -170,7 +170,6 @@ const NO_DATA_RESPONSES: &[&str] = &[
     "FileResponse",
     "send_file",
     "send_from_directory",
-    "serve",
     "redirect",
     "RedirectResponse",
     "HttpResponseRedirect",
@@ -189,19 +188,23 @@ fn functions_serving_no_data(
         matches!(value, Value::Call { callee, .. }
             if NO_DATA_RESPONSES.contains(&last_segment(callee)))
     };
-    // `response = RedirectResponse(url)` then `return response`.
-    let assigned: std::collections::HashSet<(usize, &str)> = code
-        .assignments
-        .iter()
-        .filter(|a| no_data(&a.value))
-        .filter_map(|a| Some((a.function?, a.target.as_str())))
-        .collect();
+    // `response = RedirectResponse(url)` then `return response`: every value the name
+    // is given in the function holds no data.
+    let mut assigned: HashMap<(usize, &str), bool> = HashMap::new();
+    for a in code.assignments.iter() {
+        if let Some(function) = a.function {
+            *assigned
+                .entry((function, a.target.as_str()))
+                .or_insert(true) &= no_data(&a.value);
+        }
+    }
     // Per function: (returns that send a file, all returns).
     let mut counts: HashMap<usize, (usize, usize)> = HashMap::new();
     for r in code.returns.iter() {
         let Some(function) = r.function else { continue };
         let sends_file = no_data(&r.value)
-            || matches!(&r.value, Value::Name(name) if assigned.contains(&(function, name.as_str())));
+            || matches!(&r.value, Value::Name(name)
+                if assigned.get(&(function, name.as_str())) == Some(&true));
         let entry = counts.entry(function).or_default();
         entry.0 += usize::from(sends_file);
         entry.1 += 1;
@@ -271,7 +274,14 @@ fn check_code(ctx: &Context) -> Vec<Finding> {
         // Like authentication flows, capability URLs and routes that serve only files or
         // redirects are open on purpose; all still count in the coverage below.
         .filter(|r| {
+            // Only where no parameter names a record: `GET /invoices/{id}/download`
+            // sends someone's file, `GET /delete/{id}` may act before it redirects. A
+            // catch-all path (`/{rest_of_path}`) is the UI's.
+            let names_no_record = segments(&r.path)
+                .filter(|s| crate::model::path::is_param(s))
+                .all(|s| s.to_ascii_lowercase().contains("path"));
             let serves_no_data = r.method == crate::model::Method::Get
+                && names_no_record
                 && r.function.is_some_and(|f| serves_no_data.contains(&f));
             !(authenticated(r)
                 || is_auth_flow_handler(&r.handler)

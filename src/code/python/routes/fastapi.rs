@@ -150,9 +150,13 @@ impl<'a> ScanEnv<'_, 'a> {
                                     last_segment(&callee(source, right)).to_string();
                                 // A project's own subclass (`UserAPIRouter(APIRouter)`)
                                 // builds the same kind of object.
-                                if let Some(base) =
-                                    constructors.iter().find(|c| constructor.ends_with(*c))
-                                {
+                                // Generic names (`Api`, `Namespace`) only as written:
+                                // `GithubApi()`, `SimpleNamespace()` are no framework's.
+                                if let Some(base) = constructors.iter().find(|c| {
+                                    constructor.ends_with(*c)
+                                        && (constructor.len() == c.len()
+                                            || !matches!(**c, "Api" | "Namespace" | "namespace"))
+                                }) {
                                     constructor = base.to_string();
                                 }
                                 if constructors.contains(&constructor.as_str())
@@ -1320,20 +1324,24 @@ pub(super) fn collection_in_body(index: &Index, file: usize, def: Node) -> Optio
     };
     // Rows loaded into a set, a dict or a count serve a lookup, not the response:
     // `ids = {c.id for c in Challenge.query.with_entities(Challenge.id).all()}`.
-    let feeds_lookup = |c: &Node| {
+    let feeds_lookup = |c: &Node, counts_only: bool| {
         let mut p = c.parent();
         while let Some(n) = p {
             match n.kind() {
-                "set_comprehension" | "dictionary_comprehension" => return true,
+                "set_comprehension" | "dictionary_comprehension" if !counts_only => return true,
                 "call" => {
                     let name = n.field("function").map_or("", |f| text(source, f));
-                    if matches!(
-                        name,
-                        "set" | "frozenset" | "dict" | "len" | "sum" | "max" | "min" | "any"
-                    ) {
+                    let counts = matches!(name, "len" | "sum" | "max" | "min" | "any");
+                    let collects = matches!(name, "set" | "frozenset" | "dict");
+                    if counts || (collects && !counts_only) {
                         return true;
                     }
                     p = n.parent();
+                }
+                // Inside a container or a named argument, the rows are data again:
+                // `dict(items=[i.to_json() for i in Item.query.all()])`.
+                "keyword_argument" | "pair" | "list" | "list_comprehension" | "dictionary" => {
+                    return false
                 }
                 "block" | "function_definition" | "expression_statement" | "return_statement" => {
                     return false
@@ -1343,9 +1351,17 @@ pub(super) fn collection_in_body(index: &Index, file: usize, def: Node) -> Optio
         }
         false
     };
-    let (chosen, returned) = match calls.iter().find(|c| is_all(c) && in_return(c)) {
+    let returned = calls
+        .iter()
+        .find(|c| is_all(c) && in_return(c) && !feeds_lookup(c, true));
+    let (chosen, returned) = match returned {
         Some(returned) => (returned, true),
-        None => (calls.iter().find(|c| is_all(c) && !feeds_lookup(c))?, false),
+        None => (
+            calls
+                .iter()
+                .find(|c| is_all(c) && !in_return(c) && !feeds_lookup(c, false))?,
+            false,
+        ),
     };
     Some(BodyCollection {
         evidence: index.evidence(file, *chosen, call_name(source, *chosen))?,
@@ -2185,7 +2201,11 @@ impl<'a> FastApi<'a> {
                     location: dep.location.clone(),
                 };
                 // `APIRouter(dependencies=[Depends(check_public)])`: open on purpose.
-                if looks_public(&dep.name) {
+                let public_word = last_segment(&dep.name)
+                    .to_ascii_lowercase()
+                    .split('_')
+                    .any(|w| w == "public");
+                if public_word && !kind.auth {
                     public.get_or_insert(evidence);
                     continue;
                 }

@@ -652,11 +652,15 @@ impl<'a> Flask<'a> {
             let Some(source) = self.index.source(file) else {
                 continue;
             };
-            let Some(object) = self.route_object(file, object) else {
+            // Only on a known app or blueprint, and with a URL: `config.get("KEY")(data)`
+            // is no route.
+            let Some(object) = self.flask_object(file, object) else {
                 continue;
             };
             let (Some(rule), Some(view)) = (
-                argument(source, call, 0, "rule").and_then(|r| self.index.const_str(file, r)),
+                argument(source, call, 0, "rule")
+                    .and_then(|r| self.index.const_str(file, r))
+                    .filter(|r| r.starts_with('/')),
                 positional(applied, 0),
             ) else {
                 continue;
@@ -669,7 +673,7 @@ impl<'a> Flask<'a> {
             out.push(Decl {
                 file,
                 location: applied,
-                object,
+                object: Some(object),
                 rule,
                 methods,
                 view: self.view_of(file, view),
@@ -957,7 +961,7 @@ impl<'a> Flask<'a> {
                     self.listed_decorators(file, inner, (attr, method), depth + 1, out);
                 }
             }
-            // `BaseResource.decorators`: the base class's list.
+            // `BaseResource.decorators`: the base class's list of that name.
             "attribute" => {
                 let Some(Target::Class(base)) = value
                     .field("object")
@@ -965,8 +969,14 @@ impl<'a> Flask<'a> {
                 else {
                     return;
                 };
-                if let Some((base_file, list)) = self.class_attr(base, attr) {
-                    self.listed_decorators(base_file, list, (attr, method), depth + 1, out);
+                let Some(source) = self.index.source(file) else {
+                    return;
+                };
+                let Some(written) = value.field("attribute").map(|a| text(source, a)) else {
+                    return;
+                };
+                if let Some((base_file, list)) = self.class_attr(base, written) {
+                    self.listed_decorators(base_file, list, (written, method), depth + 1, out);
                 }
             }
             _ => {}
@@ -1621,10 +1631,12 @@ def ping():
 
 app.route("/ping")(ping)
 app.route("/items", methods=["POST"])(ping)
+app.config.get("VALIDATE")(ping)
 "#,
         )]);
         assert_eq!(find(&routes, Method::Get, "/ping").handler, "app.ping");
         find(&routes, Method::Post, "/items");
+        assert_eq!(routes.len(), 2);
     }
 
     #[test]
@@ -1663,6 +1675,15 @@ def challenges():
     total = len(Solve.query.all())
     return {"known": len(known), "total": total}
 
+@app.route("/counts")
+def counts():
+    return {"items": len(Item.query.all())}
+
+@app.route("/things")
+def things():
+    data = dict(items=[t.to_json() for t in Thing.query.all()])
+    return data
+
 @app.route("/teams")
 def teams():
     ids = set(Team.query.all())
@@ -1673,6 +1694,8 @@ def teams():
         assert!(find(&routes, Method::Get, "/challenges")
             .collection
             .is_none());
+        assert!(find(&routes, Method::Get, "/counts").collection.is_none());
+        assert!(find(&routes, Method::Get, "/things").collection.is_some());
         let teams = find(&routes, Method::Get, "/teams");
         assert_eq!(
             teams.collection.as_ref().map(|c| c.name.as_str()),
