@@ -1351,15 +1351,45 @@ pub(super) fn collection_in_body(index: &Index, file: usize, def: Node) -> Optio
         }
         false
     };
+    // `if request.method == "POST":` in a view that answers both: what that branch
+    // loads is not what a GET lists.
+    let in_write_branch = |c: &Node| {
+        let mut p = c.parent();
+        while let Some(n) = p {
+            if n.kind() == "function_definition" {
+                return false;
+            }
+            let condition = match n.kind() {
+                "if_statement" | "elif_clause" => n.field("condition"),
+                _ => None,
+            };
+            let writes = condition.is_some_and(|cond| {
+                let text = text(source, cond);
+                text.contains("method")
+                    && ["POST", "PUT", "PATCH", "DELETE"]
+                        .iter()
+                        .any(|m| text.contains(m))
+            });
+            let in_consequence = n
+                .field("consequence")
+                .is_some_and(|b| b.start_byte() <= c.start_byte() && c.end_byte() <= b.end_byte());
+            if writes && in_consequence {
+                return true;
+            }
+            p = n.parent();
+        }
+        false
+    };
     let returned = calls
         .iter()
+        .filter(|c| !in_write_branch(c))
         .find(|c| is_all(c) && in_return(c) && !feeds_lookup(c, true));
     let (chosen, returned) = match returned {
         Some(returned) => (returned, true),
         None => (
-            calls
-                .iter()
-                .find(|c| is_all(c) && !in_return(c) && !feeds_lookup(c, false))?,
+            calls.iter().find(|c| {
+                is_all(c) && !in_return(c) && !feeds_lookup(c, false) && !in_write_branch(c)
+            })?,
             false,
         ),
     };

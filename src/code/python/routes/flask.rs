@@ -1675,6 +1675,21 @@ def challenges():
     total = len(Solve.query.all())
     return {"known": len(known), "total": total}
 
+@app.route("/invite", methods=["GET", "POST"])
+def invite():
+    if request.method == "POST":
+        for user in User.query.all():
+            user.send_invite()
+        return redirect("/")
+    return render_template("invite.html")
+
+@app.route("/members", methods=["GET", "POST"])
+def members():
+    if request.method == "POST":
+        return redirect("/")
+    else:
+        return jsonify(Member.query.all())
+
 @app.route("/counts")
 def counts():
     return {"items": len(Item.query.all())}
@@ -1695,6 +1710,9 @@ def teams():
             .collection
             .is_none());
         assert!(find(&routes, Method::Get, "/counts").collection.is_none());
+        // Rows a POST branch loads are not what the GET lists; the other branch's are.
+        assert!(find(&routes, Method::Get, "/invite").collection.is_none());
+        assert!(find(&routes, Method::Get, "/members").collection.is_some());
         assert!(find(&routes, Method::Get, "/things").collection.is_some());
         let teams = find(&routes, Method::Get, "/teams");
         assert_eq!(
