@@ -241,9 +241,10 @@ fn may_declare_routes(path: &str, facts: &facts::FileFacts) -> bool {
     // Class-based views and resources often live in modules that import only the
     // project's base class (`class UserResource(BaseResource)`): a class answering an
     // HTTP verb may be routed from elsewhere.
-    let answers_verbs = facts.functions.iter().any(|f| {
-        f.class.is_some() && matches!(f.name.as_str(), "get" | "post" | "put" | "patch" | "delete")
-    });
+    let answers_verbs = facts
+        .functions
+        .iter()
+        .any(|f| f.class.is_some() && crate::model::Method::from_key(&f.name).is_some());
     imports_web || django_conf || declares || answers_verbs
 }
 

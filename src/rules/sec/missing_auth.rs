@@ -135,10 +135,7 @@ fn is_auth_flow_handler(handler: &str) -> bool {
     let last = segments.next().unwrap_or(handler).to_ascii_lowercase();
     // A class-based view's method is named after the verb: its class says what it does
     // (`auth.views.OAuth2Callback.post`).
-    let name = if matches!(
-        last.as_str(),
-        "get" | "post" | "put" | "patch" | "delete" | "head" | "options"
-    ) {
+    let name = if crate::model::Method::from_key(&last).is_some() {
         segments.next().unwrap_or("").to_ascii_lowercase()
     } else {
         last
@@ -164,8 +161,8 @@ fn is_auth_flow_handler(handler: &str) -> bool {
 }
 
 /// Calls whose result holds no data of the service: a file sent as is
-/// (`FileResponse`, Flask's `send_file` and `send_from_directory`, Django's `serve`) or
-/// a redirect (`redirect`, `RedirectResponse`, `HttpResponseRedirect`).
+/// (`FileResponse`, Flask's `send_file` and `send_from_directory`) or a redirect
+/// (`redirect`, `RedirectResponse`, `HttpResponseRedirect`).
 const NO_DATA_RESPONSES: &[&str] = &[
     "FileResponse",
     "send_file",
@@ -198,20 +195,20 @@ fn functions_serving_no_data(
                 .or_insert(true) &= no_data(&a.value);
         }
     }
-    // Per function: (returns that send a file, all returns).
+    // Per function: (returns that hold no data, all returns).
     let mut counts: HashMap<usize, (usize, usize)> = HashMap::new();
     for r in code.returns.iter() {
         let Some(function) = r.function else { continue };
-        let sends_file = no_data(&r.value)
+        let holds_no_data = no_data(&r.value)
             || matches!(&r.value, Value::Name(name)
                 if assigned.get(&(function, name.as_str())) == Some(&true));
         let entry = counts.entry(function).or_default();
-        entry.0 += usize::from(sends_file);
+        entry.0 += usize::from(holds_no_data);
         entry.1 += 1;
     }
     counts
         .into_iter()
-        .filter(|(_, (files, all))| files == all)
+        .filter(|(_, (without_data, all))| without_data == all)
         .map(|(function, _)| function)
         .collect()
 }
@@ -239,7 +236,7 @@ fn check_code(ctx: &Context) -> Vec<Finding> {
     };
     let authenticated = |r: &Route| !r.auth.is_empty() || marked(r);
     let routes = &code.routes;
-    let serves_no_data = functions_serving_no_data(code);
+    let no_data_functions = functions_serving_no_data(code);
     let candidates: Vec<&Route> = routes
         .iter()
         .filter(|r| {
@@ -282,7 +279,7 @@ fn check_code(ctx: &Context) -> Vec<Finding> {
                 .all(|s| s.to_ascii_lowercase().contains("path"));
             let serves_no_data = r.method == crate::model::Method::Get
                 && names_no_record
-                && r.function.is_some_and(|f| serves_no_data.contains(&f));
+                && r.function.is_some_and(|f| no_data_functions.contains(&f));
             !(authenticated(r)
                 || is_auth_flow_handler(&r.handler)
                 || is_capability_url(&r.path)

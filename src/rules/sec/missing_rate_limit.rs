@@ -117,32 +117,26 @@ fn check_code(ctx: &Context) -> Vec<Finding> {
     });
     let any_evidence = code.routes.iter().any(|r| !r.rate_limit.is_empty());
     // A limiter of the project's own (`TokenBucket`, `check_rate_limit`).
-    let own = code.functions.iter().any(|f| {
+    let limits = |name: &str| {
+        let name = name.to_ascii_lowercase();
         // A wrapper that backs off from someone else's limit
         // (`wrap_aws_rate_limited_call`) limits nobody.
-        let backs_off = |s: &str| s.contains("rate_limited") || s.contains("ratelimited");
-        let name = f.name.to_ascii_lowercase();
-        let class = f.class.as_deref().unwrap_or("").to_ascii_lowercase();
-        let name = if backs_off(&name) {
-            String::new()
-        } else {
-            name
-        };
-        let class = if backs_off(&class) {
-            String::new()
-        } else {
-            class
-        };
-        [
-            "ratelimit",
-            "rate_limit",
-            "throttle",
-            "tokenbucket",
-            "token_bucket",
-        ]
+        let backs_off = name.contains("rate_limited") || name.contains("ratelimited");
+        !backs_off
+            && [
+                "ratelimit",
+                "rate_limit",
+                "throttle",
+                "tokenbucket",
+                "token_bucket",
+            ]
+            .iter()
+            .any(|w| name.contains(w))
+    };
+    let own = code
+        .functions
         .iter()
-        .any(|w| name.contains(w) || class.contains(w))
-    });
+        .any(|f| limits(&f.name) || f.class.as_deref().is_some_and(limits));
     if !imported && !any_evidence && !own {
         return vec![Finding::new(
             ID,

@@ -58,6 +58,17 @@ struct Symbols<'a> {
     assigned_calls: FxHashMap<String, Node<'a>>,
 }
 
+impl Symbols<'_> {
+    /// Whether the file binds `name` at its top: an object, a value, an import or a
+    /// function.
+    fn binds(&self, name: &str) -> bool {
+        self.objects.contains_key(name)
+            || self.values.contains_key(name)
+            || self.imports.contains_key(name)
+            || self.functions.contains_key(name)
+    }
+}
+
 /// What scanning one file needs from the index: read-only, so files scan in parallel.
 struct ScanEnv<'i, 'a> {
     modules: &'i [String],
@@ -234,11 +245,7 @@ impl<'a> ScanEnv<'_, 'a> {
         // whose routers the function mounts. Names are file-wide here, so a parameter
         // counts only where the file binds the name to nothing else.
         for (name, constructor, parameter) in parameters {
-            let bound = s.objects.contains_key(&name)
-                || s.values.contains_key(&name)
-                || s.imports.contains_key(&name)
-                || s.functions.contains_key(&name);
-            if !bound {
+            if !s.binds(&name) {
                 objects.push(Object {
                     file,
                     constructor,
@@ -259,11 +266,7 @@ impl<'a> ScanEnv<'_, 'a> {
                 continue;
             }
             let name = text(source, c.object);
-            let bound = s.objects.contains_key(name)
-                || s.values.contains_key(name)
-                || s.imports.contains_key(name)
-                || s.functions.contains_key(name);
-            if bound {
+            if s.binds(name) {
                 continue;
             }
             if let Some(parameter) = enclosing_parameter(source, c.call, name) {
@@ -329,14 +332,15 @@ fn framework_parameters<'a>(
         return out;
     };
     for parameter in parameters.named_children() {
-        let name = match parameter.kind() {
-            "typed_parameter" => parameter
-                .named_children()
-                .find(|c| c.kind() == "identifier"),
-            "typed_default_parameter" => parameter.field("name"),
-            _ => None,
+        if !matches!(
+            parameter.kind(),
+            "typed_parameter" | "typed_default_parameter"
+        ) {
+            continue;
+        }
+        let Some(name) = parameter_name(parameter) else {
+            continue;
         };
-        let Some(name) = name else { continue };
         let Some(annotation) = parameter
             .field("type")
             .and_then(|t| t.named_child(0))
@@ -357,20 +361,27 @@ fn framework_parameters<'a>(
     out
 }
 
+/// A parameter's name: `app` in `app`, `app: FastAPI`, `app=None`, `app: FastAPI = x`.
+fn parameter_name(parameter: Node) -> Option<Node> {
+    match parameter.kind() {
+        "identifier" => Some(parameter),
+        "default_parameter" | "typed_default_parameter" => parameter.field("name"),
+        "typed_parameter" => parameter
+            .named_children()
+            .find(|c| c.kind() == "identifier"),
+        _ => None,
+    }
+}
+
 /// The parameter `name` of the function a node is in, if it has one.
 fn enclosing_parameter<'a>(source: &SharedSource, node: Node<'a>, name: &str) -> Option<Node<'a>> {
     let mut current = node.parent();
     while let Some(n) = current {
         if n.kind() == "function_definition" {
-            return n.field("parameters")?.named_children().find(|p| {
-                let identifier = match p.kind() {
-                    "identifier" => Some(*p),
-                    "default_parameter" | "typed_default_parameter" => p.field("name"),
-                    "typed_parameter" => p.named_children().find(|c| c.kind() == "identifier"),
-                    _ => None,
-                };
-                identifier.is_some_and(|i| text(source, i) == name)
-            });
+            return n
+                .field("parameters")?
+                .named_children()
+                .find(|p| parameter_name(*p).is_some_and(|i| text(source, i) == name));
         }
         current = n.parent();
     }
@@ -1354,29 +1365,25 @@ pub(super) fn collection_in_body(index: &Index, file: usize, def: Node) -> Optio
     // `if request.method == "POST":` in a view that answers both: what that branch
     // loads is not what a GET lists.
     let in_write_branch = |c: &Node| {
-        let mut p = c.parent();
+        let (mut child, mut p) = (*c, c.parent());
         while let Some(n) = p {
             if n.kind() == "function_definition" {
                 return false;
             }
-            let condition = match n.kind() {
-                "if_statement" | "elif_clause" => n.field("condition"),
-                _ => None,
-            };
-            let writes = condition.is_some_and(|cond| {
-                let text = text(source, cond);
-                text.contains("method")
-                    && ["POST", "PUT", "PATCH", "DELETE"]
-                        .iter()
-                        .any(|m| text.contains(m))
-            });
-            let in_consequence = n
-                .field("consequence")
-                .is_some_and(|b| b.start_byte() <= c.start_byte() && c.end_byte() <= b.end_byte());
-            if writes && in_consequence {
+            let branch = matches!(n.kind(), "if_statement" | "elif_clause")
+                && n.field("consequence") == Some(child);
+            let writes = branch
+                && n.field("condition").is_some_and(|cond| {
+                    let text = text(source, cond);
+                    text.contains("method")
+                        && ["POST", "PUT", "PATCH", "DELETE"]
+                            .iter()
+                            .any(|m| text.contains(m))
+                });
+            if writes {
                 return true;
             }
-            p = n.parent();
+            (child, p) = (n, n.parent());
         }
         false
     };

@@ -260,10 +260,7 @@ impl<'a> Flask<'a> {
                 continue;
             };
             for element in list.named_children() {
-                let name = match element.kind() {
-                    "call" => callee(source, element),
-                    _ => dotted(source, element),
-                };
+                let name = decorator_name(source, element);
                 if looks_like_auth(&name) {
                     found.extend(self.index.evidence(o.file, element, name).map(|e| (id, e)));
                 }
@@ -605,11 +602,7 @@ impl<'a> Flask<'a> {
                 else {
                     continue;
                 };
-                let methods = if attr == "route" {
-                    kwarg(source, call, "methods").map(|m| self.index.methods_of(file, m))
-                } else {
-                    Method::from_key(attr).map(|m| vec![m])
-                };
+                let methods = self.route_methods(file, call, attr);
                 // flask-restx routes a resource on every URL given: `@ns.route("/a", "/b")`.
                 let mut rules = vec![rule];
                 if matches!(view, View::Class(_)) {
@@ -665,11 +658,7 @@ impl<'a> Flask<'a> {
             ) else {
                 continue;
             };
-            let methods = if method == "route" {
-                kwarg(source, call, "methods").map(|m| self.index.methods_of(file, m))
-            } else {
-                Method::from_key(method).map(|m| vec![m])
-            };
+            let methods = self.route_methods(file, call, method);
             out.push(Decl {
                 file,
                 location: applied,
@@ -709,6 +698,17 @@ impl<'a> Flask<'a> {
             });
         }
         out
+    }
+
+    /// The methods a route call declares: `methods=[...]` of `route(...)`, the verb of
+    /// `get(...)`, `post(...)`, ...; `None` for the view's default.
+    fn route_methods(&self, file: usize, call: Node<'a>, attr: &str) -> Option<Vec<Method>> {
+        if attr == "route" {
+            let source = self.index.source(file)?;
+            kwarg(source, call, "methods").map(|m| self.index.methods_of(file, m))
+        } else {
+            Method::from_key(attr).map(|m| vec![m])
+        }
     }
 
     /// `api.add_resource(UserResource, "/users/<id>", "/u/<id>")`, and a project's own
@@ -924,7 +924,7 @@ impl<'a> Flask<'a> {
         &self,
         file: usize,
         value: Node<'a>,
-        (attr, method): (&str, Method),
+        method: Method,
         depth: usize,
         out: &mut Vec<(usize, Node<'a>)>,
     ) {
@@ -944,7 +944,7 @@ impl<'a> Flask<'a> {
                         continue;
                     }
                     if let Some(list) = pair.field("value") {
-                        self.listed_decorators(file, list, (attr, method), depth + 1, out);
+                        self.listed_decorators(file, list, method, depth + 1, out);
                     }
                 }
             }
@@ -953,12 +953,12 @@ impl<'a> Flask<'a> {
                     .into_iter()
                     .flatten()
                 {
-                    self.listed_decorators(file, side, (attr, method), depth + 1, out);
+                    self.listed_decorators(file, side, method, depth + 1, out);
                 }
             }
             "parenthesized_expression" => {
                 if let Some(inner) = value.named_child(0) {
-                    self.listed_decorators(file, inner, (attr, method), depth + 1, out);
+                    self.listed_decorators(file, inner, method, depth + 1, out);
                 }
             }
             // `BaseResource.decorators`: the base class's list of that name.
@@ -976,7 +976,7 @@ impl<'a> Flask<'a> {
                     return;
                 };
                 if let Some((base_file, list)) = self.class_attr(base, written) {
-                    self.listed_decorators(base_file, list, (written, method), depth + 1, out);
+                    self.listed_decorators(base_file, list, method, depth + 1, out);
                 }
             }
             _ => {}
@@ -993,15 +993,12 @@ impl<'a> Flask<'a> {
                 continue;
             };
             let mut elements = Vec::new();
-            self.listed_decorators(file, list, (attr, method), 0, &mut elements);
+            self.listed_decorators(file, list, method, 0, &mut elements);
             for (file, element) in elements {
                 let Some(source) = self.index.source(file) else {
                     continue;
                 };
-                let name = match element.kind() {
-                    "call" => callee(source, element),
-                    _ => dotted(source, element),
-                };
+                let name = decorator_name(source, element);
                 if looks_like_rate_limit(&name) {
                     rate.extend(self.index.evidence(file, element, name));
                 } else if looks_like_auth(&name) {
@@ -1222,6 +1219,15 @@ impl<'a> Flask<'a> {
                 });
             }
         }
+    }
+}
+
+/// A listed decorator as written, without its arguments: `login_required`,
+/// `limiter.limit` for `limiter.limit("5/minute")`.
+fn decorator_name(source: &crate::source::SharedSource, element: Node) -> String {
+    match element.kind() {
+        "call" => callee(source, element),
+        _ => dotted(source, element),
     }
 }
 
