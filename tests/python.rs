@@ -758,6 +758,51 @@ fn a_wrapper_backing_off_from_another_services_limit_is_no_limiter() {
 }
 
 #[test]
+fn a_signed_in_callers_token_or_session_route_needs_no_limit_but_credential_steps_do() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "app.py",
+        concat!(
+            "from flask import Flask\n",
+            "from flask_limiter import Limiter\n",
+            "from flask_login import login_required\n\n",
+            "app = Flask(__name__)\n",
+            "limiter = Limiter(app)\n\n",
+            "@app.route(\"/api/tokens\", methods=[\"POST\"])\n",
+            "@login_required\n",
+            "def create_token():\n    return {}, 201\n\n",
+            "@app.route(\"/chat/sessions\", methods=[\"POST\"])\n",
+            "@login_required\n",
+            "def new_chat():\n    return {}, 201\n\n",
+            "@app.route(\"/auth/email-otp/verify\", methods=[\"POST\"])\n",
+            "@login_required\n",
+            "def second_factor():\n    return {}\n\n",
+            "@app.route(\"/sessions\", methods=[\"POST\"])\n",
+            "def sign_in():\n    return {}, 201\n\n",
+            "@app.route(\"/login\", methods=[\"POST\"])\n",
+            "@limiter.limit(\"5/minute\")\n",
+            "def login():\n    return {}\n\n",
+            "@app.route(\"/oauth2/token\", methods=[\"POST\"])\n",
+            "@login_required\n",
+            "def oauth_token():\n    return {}\n",
+        ),
+    );
+    let found = run(dir.path(), &["sec/missing-rate-limit"]);
+    assert_eq!(
+        positions(&found),
+        [
+            // A code check is guessed at even behind a first sign-in.
+            "app.py:18:1 sec/missing-rate-limit warning",
+            // Nothing guards it: anyone can try passwords there.
+            "app.py:23:1 sec/missing-rate-limit warning",
+            // OAuth's token endpoint takes client secrets and codes.
+            "app.py:32:1 sec/missing-rate-limit warning",
+        ]
+    );
+}
+
+#[test]
 fn a_fastapi_handler_guarded_by_a_decorator_shows_authentication() {
     let dir = tempfile::tempdir().unwrap();
     write(

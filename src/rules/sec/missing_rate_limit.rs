@@ -31,6 +31,48 @@ const AUTH_WORDS: &[&str] = &[
     "authenticate",
 ];
 
+/// Words of a step where a caller proves who they are or creates an account: worth
+/// guessing at, or spamming, even by a caller who is signed in. Without one of them, an
+/// authentication word on a route that requires a signed-in caller names something the
+/// caller manages (`POST /api/tokens` makes an API token, `POST /chat/sessions` a chat),
+/// which a guesser cannot reach.
+const CREDENTIAL_WORDS: &[&str] = &[
+    "login",
+    "signin",
+    "signup",
+    "register",
+    "otp",
+    "mfa",
+    "2fa",
+    "verify",
+    "reset",
+    "forgot",
+    "recover",
+    "challenge",
+];
+
+/// Whether a segment before the first parameter has a credential word as one of its
+/// `-` or `_` separated parts (`email-otp`, `forgot_password`, `sign-in`).
+/// OAuth's token endpoint (`/oauth2/token`, django-oauth-toolkit's `/o/token`) takes
+/// client secrets and authorization codes.
+fn guesses_credentials(path: &str) -> bool {
+    let literal: Vec<String> = segments(path)
+        .take_while(|s| !is_param(s))
+        .map(str::to_ascii_lowercase)
+        .collect();
+    let oauth_token = literal
+        .windows(2)
+        .any(|w| matches!(w[0].as_str(), "oauth" | "oauth2" | "o") && w[1] == "token");
+    oauth_token
+        || literal.iter().any(|segment| {
+            let joined = segment.replace(['-', '_'], "");
+            CREDENTIAL_WORDS.contains(&joined.as_str())
+                || segment
+                    .split(['-', '_'])
+                    .any(|part| CREDENTIAL_WORDS.contains(&part))
+        })
+}
+
 fn declares_limit(r: &Response) -> bool {
     r.numeric() == Some(429)
         || r.headers.iter().any(|h| {
@@ -170,6 +212,7 @@ fn check_code(ctx: &Context) -> Vec<Finding> {
                 && segments(&r.path)
                     .take_while(|s| !is_param(s))
                     .any(|s| AUTH_WORDS.contains(&s.to_ascii_lowercase().as_str()))
+                && (r.auth.is_empty() || guesses_credentials(&r.path))
         })
         .map(|r| {
             Finding::new(
