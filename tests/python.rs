@@ -803,6 +803,74 @@ fn a_signed_in_callers_token_or_session_route_needs_no_limit_but_credential_step
 }
 
 #[test]
+fn each_application_in_a_repository_is_judged_on_its_own() {
+    let dir = tempfile::tempdir().unwrap();
+    // The service: protected routes, one open write.
+    write(
+        dir.path(),
+        "api/main.py",
+        concat!(
+            "from fastapi import FastAPI, Depends\n",
+            "from api.orders import router\n",
+            "from api.auth import get_current_user\n\n",
+            "app = FastAPI()\n",
+            "app.include_router(router, prefix=\"/orders\", dependencies=[Depends(get_current_user)])\n\n",
+            "@app.post(\"/imports\")\n",
+            "def run_import():\n    return {}\n",
+        ),
+    );
+    write(
+        dir.path(),
+        "api/orders.py",
+        concat!(
+            "from fastapi import APIRouter\n",
+            "router = APIRouter()\n\n",
+            "@router.get(\"/{order_id}\")\ndef read(order_id: int):\n    return {}\n\n",
+            "@router.post(\"\")\ndef create():\n    return {}\n\n",
+            "@router.delete(\"/{order_id}\")\ndef delete(order_id: int):\n    return {}\n",
+        ),
+    );
+    // A second service beside it, with no authentication anywhere: a receiver open by
+    // design, not a sibling of the API's protected routes.
+    write(
+        dir.path(),
+        "telemetry/server.py",
+        concat!(
+            "from fastapi import FastAPI\n\n",
+            "app = FastAPI()\n\n",
+            "@app.post(\"/v1/telemetry\")\n",
+            "def collect(events: list[dict]):\n    return {}\n",
+        ),
+    );
+    // A third, protected in part: its open write is measured against its own routes.
+    write(
+        dir.path(),
+        "admin/app.py",
+        concat!(
+            "from flask import Flask\n",
+            "from flask_login import login_required\n\n",
+            "app = Flask(__name__)\n\n",
+            "@app.route(\"/users\", methods=[\"POST\"])\n@login_required\n",
+            "def add_user():\n    return {}, 201\n\n",
+            "@app.route(\"/users/<int:user_id>\", methods=[\"DELETE\"])\n@login_required\n",
+            "def remove_user(user_id):\n    return {}, 204\n\n",
+            "@app.route(\"/flush\", methods=[\"POST\"])\n",
+            "def flush():\n    return {}\n",
+        ),
+    );
+    let found = run(dir.path(), &["sec/missing-auth"]);
+    assert_eq!(
+        messages(&found),
+        [
+            "POST /flush shows no authentication, while 2 of the 3 routes use `login_required`",
+            "POST /imports shows no authentication, while 3 of the 4 routes use `get_current_user`",
+        ],
+        "{:?}",
+        positions(&found)
+    );
+}
+
+#[test]
 fn a_fastapi_handler_guarded_by_a_decorator_shows_authentication() {
     let dir = tempfile::tempdir().unwrap();
     write(

@@ -231,6 +231,12 @@ pub struct Route {
     /// `response_model=list[...]`, a `ListAPIView`).
     pub collection: Option<Evidence>,
     pub is_async: bool,
+    /// The application the route is served by, when its registrations lead to one
+    /// built in the code (`app = FastAPI()`, `app = Flask(__name__)`): the place it is
+    /// built, as `path@offset`. A repository may hold several services (an API beside
+    /// a telemetry receiver or a setup wizard), and each is judged on its own.
+    #[serde(skip)]
+    pub app: Option<String>,
 }
 
 fn serialize_method<S: serde::Serializer>(method: &Method, s: S) -> Result<S::Ok, S::Error> {

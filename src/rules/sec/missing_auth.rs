@@ -216,7 +216,51 @@ fn functions_serving_no_data(
 /// Routes in code: evidence-based. A route without authentication where its siblings
 /// have some is reported, naming what they use; when no route shows any, the open
 /// writes are reported once.
+/// Routes are judged per application: a second service in the repository (a telemetry
+/// receiver, a setup wizard) is not measured against the main one's protection. Routes
+/// whose application is not known belong to the largest one. A second application that
+/// shows no authentication at all is a separate service open by design, or one archlint
+/// cannot judge: nothing of it is reported.
 fn check_code(ctx: &Context) -> Vec<Finding> {
+    use std::collections::BTreeMap;
+
+    use crate::model::code::Route;
+
+    let mut apps: BTreeMap<&str, Vec<&Route>> = BTreeMap::new();
+    let mut unknown: Vec<&Route> = Vec::new();
+    for r in &ctx.project.code.routes {
+        match &r.app {
+            Some(app) => apps.entry(app.as_str()).or_default().push(r),
+            None => unknown.push(r),
+        }
+    }
+    let main = apps
+        .iter()
+        .max_by(|a, b| a.1.len().cmp(&b.1.len()).then(b.0.cmp(a.0)))
+        .map(|(app, _)| *app);
+    let no_data_functions = functions_serving_no_data(&ctx.project.code);
+    let mut out = Vec::new();
+    let mut unknown = Some(unknown);
+    for (app, mut routes) in apps {
+        let is_main = Some(app) == main;
+        if is_main {
+            routes.extend(unknown.take().unwrap_or_default());
+            routes.sort_by_key(|r| (r.location.path(), r.location.span.start));
+        }
+        out.extend(check_app(ctx, &routes, is_main, &no_data_functions));
+    }
+    if let Some(routes) = unknown.filter(|r| !r.is_empty()) {
+        out.extend(check_app(ctx, &routes, true, &no_data_functions));
+    }
+    out
+}
+
+fn check_app(
+    ctx: &Context,
+    routes: &[&crate::model::code::Route],
+    is_main: bool,
+    no_data_functions: &std::collections::HashSet<usize>,
+) -> Vec<Finding> {
     use std::collections::BTreeMap;
 
     use crate::finding::Level;
@@ -235,10 +279,9 @@ fn check_code(ctx: &Context) -> Vec<Finding> {
         })
     };
     let authenticated = |r: &Route| !r.auth.is_empty() || marked(r);
-    let routes = &code.routes;
-    let no_data_functions = functions_serving_no_data(code);
     let candidates: Vec<&Route> = routes
         .iter()
+        .copied()
         .filter(|r| {
             // Marked public on purpose: believed for reads; a write opened that way on
             // a path the policy does not call public is still reported.
@@ -312,6 +355,9 @@ fn check_code(ctx: &Context) -> Vec<Finding> {
             .is_some_and(|&(with, all)| 2 * with > all)
     };
     if with_auth == 0 {
+        if !is_main {
+            return Vec::new();
+        }
         let writes: Vec<&&&Route> = open.iter().filter(|r| is_write(r.method)).collect();
         let Some(first) = writes.first() else {
             return Vec::new();

@@ -1292,6 +1292,8 @@ impl<'a> Project<'a> {
             query_params: Vec::new(),
             collection: None,
             is_async: self.model.function(function).is_some_and(|f| f.is_async),
+            // A Django project is one application.
+            app: None,
         }
     }
 

@@ -785,6 +785,16 @@ impl<'a> Index<'a> {
         self.files.get(file).map(|f| &f.source)
     }
 
+    /// Where object `object` is built, as [`Route::app`] names an application.
+    pub fn app_key(&self, object: usize) -> Option<String> {
+        let o = self.objects.get(object)?;
+        Some(format!(
+            "{}@{}",
+            self.source(o.file)?.path,
+            o.call.start_byte()
+        ))
+    }
+
     pub fn location(&self, file: usize, node: Node) -> Option<Location> {
         self.source(file)
             .map(|s| Location::new(s, Span::new(node.start_byte(), node.end_byte())))
@@ -1461,6 +1471,8 @@ struct Mount<'a> {
     /// Authentication and rate limiting by middleware.
     auth: Vec<Evidence>,
     rate_limit: Vec<Evidence>,
+    /// The `FastAPI()` object the mount ends at, if it is built in the code.
+    app: Option<usize>,
 }
 
 struct Edge<'a> {
@@ -1710,10 +1722,17 @@ impl<'a> FastApi<'a> {
             deps: self.own_deps.get(object).cloned().unwrap_or_default(),
             auth: self.own_auth.get(object).cloned().unwrap_or_default(),
             rate_limit: self.own_rate.get(object).cloned().unwrap_or_default(),
+            app: None,
         };
         let parents: Vec<&Edge> = self.edges.iter().filter(|e| e.child == object).collect();
         if parents.is_empty() || visiting.len() > MAX_DEPTH || visiting.contains(&object) {
-            return vec![own];
+            let app = self
+                .index
+                .objects
+                .get(object)
+                .filter(|o| o.constructor == "FastAPI" && !o.is_parameter())
+                .map(|_| object);
+            return vec![Mount { app, ..own }];
         }
         visiting.push(object);
         let mut out = Vec::new();
@@ -1738,6 +1757,7 @@ impl<'a> FastApi<'a> {
                     deps,
                     auth,
                     rate_limit,
+                    app: parent.app,
                 });
             }
         }
@@ -2275,6 +2295,7 @@ impl<'a> FastApi<'a> {
                         .clone()
                         .or_else(|| body_collection.as_ref()?.for_path(&path)),
                     is_async,
+                    app: mount.app.and_then(|o| self.index.app_key(o)),
                 });
             }
         }

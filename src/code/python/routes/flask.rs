@@ -38,6 +38,9 @@ const CONSTRUCTORS: &[&str] = &[
     "Namespace",
     "namespace",
 ];
+/// Constructors of whole applications, which serve the routes registered on them.
+const APPS: &[&str] = &["Flask", "APIFlask"];
+
 const FRAMEWORK_OBJECTS: &[&str] = &[
     "Flask",
     "APIFlask",
@@ -66,6 +69,8 @@ struct Mount {
     prefix: String,
     auth: Vec<Evidence>,
     rate_limit: Vec<Evidence>,
+    /// The `Flask()` object the mount ends at, if it is built in the code.
+    app: Option<usize>,
 }
 
 /// A method of a class-based view: model index, file, definition.
@@ -494,10 +499,17 @@ impl<'a> Flask<'a> {
         let own_limits = self.limits.get(object).cloned().unwrap_or_default();
         let parents: Vec<&Edge> = self.edges.iter().filter(|e| e.child == object).collect();
         if parents.is_empty() || visiting.len() > MAX_DEPTH || visiting.contains(&object) {
+            let app = self
+                .index
+                .objects
+                .get(object)
+                .filter(|o| APPS.contains(&o.constructor.as_str()) && !o.is_parameter())
+                .map(|_| object);
             return vec![Mount {
                 prefix: own_prefix.unwrap_or_default(),
                 auth: own_auth,
                 rate_limit: own_limits,
+                app,
             }];
         }
         visiting.push(object);
@@ -524,6 +536,7 @@ impl<'a> Flask<'a> {
                     prefix: join_paths(&parent.prefix, &prefix),
                     auth,
                     rate_limit,
+                    app: parent.app,
                 });
             }
         }
@@ -1216,6 +1229,7 @@ impl<'a> Flask<'a> {
                     query_params: facts.query_params.clone(),
                     collection: facts.collection.as_ref().and_then(|c| c.for_path(&path)),
                     is_async: facts.is_async,
+                    app: mount.app.and_then(|o| self.index.app_key(o)),
                 });
             }
         }
