@@ -221,13 +221,18 @@ impl<'a> ScanEnv<'_, 'a> {
             }
             true
         });
+        let mut built_elsewhere = Vec::new();
         for (name, class, call) in built_by_class {
             if s.objects.contains_key(&name) {
                 continue;
             }
-            let base = classes
+            let defined_here: Vec<Node> = classes
                 .iter()
+                .copied()
                 .filter(|c| c.field("name").is_some_and(|n| text(source, n) == class))
+                .collect();
+            let base = defined_here
+                .iter()
                 .filter_map(|c| c.field("superclasses"))
                 .flat_map(|bases| bases.named_children())
                 .map(|b| dotted(source, b))
@@ -239,6 +244,11 @@ impl<'a> ScanEnv<'_, 'a> {
                     call,
                 });
                 s.objects.insert(name, objects.len() - 1);
+            } else if defined_here.is_empty()
+                && class.starts_with(|c: char| c.is_ascii_uppercase())
+                && at_module_level(call)
+            {
+                built_elsewhere.push((name, call));
             }
         }
         // `def configure(app: FastAPI): app.include_router(...)`: the parameter is an app
@@ -315,8 +325,20 @@ impl<'a> ScanEnv<'_, 'a> {
             classes: found_classes,
             calls,
             decorated,
+            built_elsewhere,
         }
     }
+}
+
+/// Whether `value` is the right-hand side of a module-level assignment.
+fn at_module_level(value: Node) -> bool {
+    value
+        .parent()
+        .filter(|a| a.kind() == "assignment")
+        .and_then(|a| a.parent())
+        .filter(|e| e.kind() == "expression_statement")
+        .and_then(|e| e.parent())
+        .is_some_and(|m| m.kind() == "module")
 }
 
 /// The parameters of a function typed as a framework object (`app: FastAPI`,
@@ -396,6 +418,10 @@ struct FileScan<'a> {
     classes: Vec<Class<'a>>,
     calls: Vec<MethodCall<'a>>,
     decorated: Vec<(usize, Node<'a>)>,
+    /// Names bound to an instance of a class the file does not define
+    /// (`router = PrefectRouter(prefix="/flows")`), and the call: the class may be a
+    /// framework class's subclass in another module.
+    built_elsewhere: Vec<(String, Node<'a>)>,
 }
 
 /// A dependency built to let requests through without it: `HTTPBearer(auto_error=False)`.
@@ -742,7 +768,9 @@ impl<'a> Index<'a> {
                 })
                 .collect()
         };
+        let mut built_elsewhere = Vec::new();
         for (file, mut scan) in scans.into_iter().enumerate() {
+            built_elsewhere.extend(scan.built_elsewhere.drain(..).map(|(n, c)| (file, n, c)));
             let object_base = index.objects.len();
             let class_base = index.classes.len();
             for value in scan.symbols.objects.values_mut() {
@@ -762,7 +790,65 @@ impl<'a> Index<'a> {
             index.decorated.extend(scan.decorated);
             index.symbols.push(scan.symbols);
         }
+        index.add_instances_of_subclasses(built_elsewhere, constructors);
         index
+    }
+
+    /// `router = PrefectRouter(prefix="/flows")` where `class PrefectRouter(APIRouter)`
+    /// lives in another module: the instance is the framework object its base makes.
+    fn add_instances_of_subclasses(
+        &mut self,
+        built: Vec<(usize, String, Node<'a>)>,
+        constructors: &[&str],
+    ) {
+        for (file, name, call) in built {
+            let Some(base) = call
+                .field("function")
+                .and_then(|f| self.framework_base(file, f, constructors, 0))
+            else {
+                continue;
+            };
+            let Some(symbols) = self.symbols.get_mut(file) else {
+                continue;
+            };
+            if symbols.objects.contains_key(&name) {
+                continue;
+            }
+            symbols.objects.insert(name, self.objects.len());
+            self.objects.push(Object {
+                file,
+                constructor: base,
+                call,
+            });
+        }
+    }
+
+    /// The framework constructor a class expression derives from, following the
+    /// project's own classes a few levels up.
+    fn framework_base(
+        &self,
+        file: usize,
+        class: Node<'a>,
+        constructors: &[&str],
+        depth: usize,
+    ) -> Option<String> {
+        if depth > 3 {
+            return None;
+        }
+        let Some(Target::Class(index)) = self.resolve(file, class) else {
+            return None;
+        };
+        let class = self.classes.get(index)?;
+        let source = self.source(class.file)?;
+        let bases = class.node.field("superclasses")?;
+        bases.named_children().find_map(|b| {
+            let written = dotted(source, b);
+            constructors
+                .iter()
+                .find(|c| last_segment(&written) == **c)
+                .map(|c| c.to_string())
+                .or_else(|| self.framework_base(class.file, b, constructors, depth + 1))
+        })
     }
 
     /// The method calls `x.m(...)` whose method is one of `methods`.
@@ -2662,6 +2748,62 @@ CurrentUser = Annotated[User, Depends(get_current_user)]
         assert_eq!(create.auth[1].location.path(), "app/api/routes/items.py");
         let update = find(&routes, Method::Put, "/api/v1/items/{id}");
         assert_eq!(names(&update.auth), ["verify_api_key", "get_principal"]);
+    }
+
+    #[test]
+    fn a_router_subclass_from_another_module_keeps_its_prefix() {
+        let routes = load(&[
+            (
+                "app/utilities/server.py",
+                r#"
+from fastapi import APIRouter, FastAPI
+class ProjectRouter(APIRouter):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+class TracedRouter(ProjectRouter):
+    pass
+class Settings:
+    pass
+"#,
+            ),
+            (
+                "app/api/flows.py",
+                r#"
+from app.utilities.server import ProjectRouter, Settings
+router: ProjectRouter = ProjectRouter(prefix="/flows")
+settings = Settings()
+@router.get("/{id}")
+def read_flow(id: int):
+    ...
+"#,
+            ),
+            (
+                "app/api/runs.py",
+                r#"
+from app.utilities import server
+router = server.TracedRouter(prefix="/runs")
+@router.post("/")
+def create_run():
+    ...
+"#,
+            ),
+            (
+                "app/main.py",
+                r#"
+from fastapi import FastAPI
+from app.api import flows, runs
+app = FastAPI()
+app.include_router(flows.router, prefix="/api")
+app.include_router(runs.router, prefix="/api")
+"#,
+            ),
+        ]);
+        let mut all: Vec<String> = routes
+            .iter()
+            .map(|r| format!("{} {}", r.method.upper(), r.path))
+            .collect();
+        all.sort();
+        assert_eq!(all, ["GET /api/flows/{id}", "POST /api/runs"]);
     }
 
     #[test]
