@@ -549,6 +549,15 @@ struct Body {
     status: Option<u16>,
     query_params: Vec<String>,
     collection: Option<Evidence>,
+    /// A paginator called on the rows: DRF's `self.paginate_queryset(...)`, Django's
+    /// `Paginator(...)`, a project's own `self.paginate(...)`.
+    pagination: Option<Evidence>,
+}
+
+/// Whether a call's last segment names paging: `paginate`, `paginate_queryset`,
+/// `Paginator`, `get_paginated_response`.
+fn pages(callee_last: &str) -> bool {
+    callee_last.to_ascii_lowercase().contains("paginat")
 }
 
 /// Project-wide settings.
@@ -1471,6 +1480,7 @@ impl<'a> Project<'a> {
             route.declared_status = body.status;
             route.query_params = body.query_params.clone();
             route.collection = body.collection.clone();
+            route.pagination.extend(body.pagination.clone());
             walk.out.push(route);
         }
     }
@@ -1713,6 +1723,7 @@ impl<'a> Project<'a> {
             let body = self.body_facts(def.file, def.node);
             route.declared_status = body.status;
             route.query_params = body.query_params;
+            route.pagination.extend(body.pagination);
             if route.collection.is_none() {
                 route.collection = body.collection;
             }
@@ -2075,6 +2086,9 @@ impl<'a> Project<'a> {
                                 facts.query_params.push(name);
                             }
                         }
+                    }
+                    if facts.pagination.is_none() && pages(short) {
+                        facts.pagination = Some(self.evidence(file, callee.clone(), node));
                     }
                     if many.is_none() && args.keyword("many").is_some_and(|n| n.kind() == "true") {
                         many = Some(self.evidence(file, format!("{short}(many=True)"), node));
@@ -2632,6 +2646,55 @@ class ItemViewSet(viewsets.ModelViewSet):
         ]);
         let list = find(&routes, Method::Get, "/items");
         assert_eq!(names(&list.pagination), ["PAGINATE_BY"]);
+    }
+
+    #[test]
+    fn a_paginator_called_in_the_handler_pages_the_list() {
+        let routes = routes(&[
+            (
+                "urls.py",
+                r#"
+from django.urls import path
+from views import StateList, LabelList, page_of_tags
+urlpatterns = [
+    path("states/", StateList.as_view()),
+    path("labels/", LabelList.as_view()),
+    path("tags/", page_of_tags),
+]
+"#,
+            ),
+            (
+                "views.py",
+                r#"
+from django.core.paginator import Paginator
+from rest_framework.views import APIView
+from rest_framework.response import Response
+class StateList(APIView):
+    def get(self, request):
+        return self.paginate(
+            request=request,
+            queryset=State.objects.filter(project=request.project),
+            on_results=lambda states: StateSerializer(states, many=True).data,
+        )
+class LabelList(APIView):
+    def get(self, request):
+        labels = Label.objects.filter(project=request.project)
+        return Response(LabelSerializer(labels, many=True).data)
+def page_of_tags(request):
+    paginator = Paginator(Tag.objects.all(), 25)
+    return render(request, "tags.html", {"page": paginator.get_page(request.GET.get("page"))})
+"#,
+            ),
+        ]);
+        let states = find(&routes, Method::Get, "/states");
+        assert_eq!(names(&states.pagination), ["self.paginate"]);
+        let labels = find(&routes, Method::Get, "/labels");
+        assert!(labels.pagination.is_empty());
+        assert!(labels.collection.is_some());
+        assert_eq!(
+            names(&find(&routes, Method::Get, "/tags").pagination),
+            ["Paginator"]
+        );
     }
 
     #[test]
