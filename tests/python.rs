@@ -871,6 +871,52 @@ fn each_application_in_a_repository_is_judged_on_its_own() {
 }
 
 #[test]
+fn library_views_open_by_design_are_not_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "project/settings.py",
+        "ROOT_URLCONF = \"project.urls\"\nREST_FRAMEWORK = {\"DEFAULT_PERMISSION_CLASSES\": [\"rest_framework.permissions.IsAuthenticated\"]}\n",
+    );
+    let mut views =
+        String::from("from django.views import View\nfrom rest_framework.views import APIView\n\n");
+    let mut urls = String::from(concat!(
+        "from django.urls import include, path\n",
+        "from django.views.generic import RedirectView\n",
+        "from drf_spectacular.views import SpectacularSwaggerView\n",
+        "from allauth.account import views as account_views\n",
+        "from project import views\n\n",
+        "urlpatterns = [\n",
+        "    path(\"fetch/doc/<int:pk>\", RedirectView.as_view(url=\"/api/documents/%(pk)s/\")),\n",
+        "    path(\"api/schema/view/\", SpectacularSwaggerView.as_view()),\n",
+        "    path(\"accounts/account_inactive/\", account_views.account_inactive),\n",
+        "    path(\"reports/\", views.Reports.as_view()),\n",
+        "    path(\"share/<slug:slug>/\", views.Shared.as_view()),\n",
+    ));
+    for i in 0..16 {
+        views.push_str(&format!(
+            "class Thing{i}(APIView):\n    def get(self, request):\n        return None\n\n"
+        ));
+        urls.push_str(&format!(
+            "    path(\"things{i}/\", views.Thing{i}.as_view()),\n"
+        ));
+    }
+    views.push_str("class Reports(View):\n    def get(self, request):\n        return None\n\n");
+    // Open on purpose, in DRF's words, though a plain view does not read them.
+    views.push_str("class Shared(View):\n    permission_classes = []\n\n    def get(self, request, slug):\n        return None\n");
+    urls.push_str("]\n");
+    write(dir.path(), "project/views.py", &views);
+    write(dir.path(), "project/urls.py", &urls);
+    let found = run(dir.path(), &["sec/missing-auth"]);
+    assert_eq!(
+        messages(&found),
+        ["GET /reports shows no authentication, while 16 of the 21 routes use `IsAuthenticated`"],
+        "{:?}",
+        positions(&found)
+    );
+}
+
+#[test]
 fn a_fastapi_handler_guarded_by_a_decorator_shows_authentication() {
     let dir = tempfile::tempdir().unwrap();
     write(

@@ -160,6 +160,25 @@ fn is_auth_flow_handler(handler: &str) -> bool {
     .any(|w| name.contains(w))
 }
 
+/// Views a library provides that are open by design, by the module they come from:
+/// django-allauth's sign-in, sign-up and MFA pages, Django's redirects, static files and
+/// language switch, and the API schema and its browsers.
+const OPEN_LIBRARY_VIEWS: &[&str] = &[
+    "allauth.",
+    "django.views.generic.RedirectView.",
+    "django.views.generic.base.RedirectView.",
+    "django.views.static.",
+    "django.views.i18n.",
+    "django.contrib.staticfiles.",
+    "drf_spectacular.views.",
+    "drf_yasg.",
+    "rest_framework.schemas.",
+];
+
+fn is_open_library_view(handler: &str) -> bool {
+    OPEN_LIBRARY_VIEWS.iter().any(|m| handler.starts_with(m))
+}
+
 /// Calls whose result holds no data of the service: a file sent as is
 /// (`FileResponse`, Flask's `send_file` and `send_from_directory`) or a redirect
 /// (`redirect`, `RedirectResponse`, `HttpResponseRedirect`).
@@ -325,6 +344,7 @@ fn check_app(
                 && r.function.is_some_and(|f| no_data_functions.contains(&f));
             !(authenticated(r)
                 || is_auth_flow_handler(&r.handler)
+                || is_open_library_view(&r.handler)
                 || is_capability_url(&r.path)
                 || serves_no_data)
         })

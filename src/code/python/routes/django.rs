@@ -1703,6 +1703,16 @@ impl<'a> Project<'a> {
                 }
             }
         } else {
+            // DRF's attributes do nothing on a plain view, but `permission_classes = []`
+            // there still says it is open on purpose.
+            if let Some(public) = view
+                .attr("permission_classes")
+                .map(|(f, n)| self.perm_of(f, n, 0))
+                .filter(|p| p.auth.is_empty())
+                .and_then(|p| p.public)
+            {
+                route.public.get_or_insert(public);
+            }
             if list.is_some() {
                 if let Some((f, n)) = view.attr("paginate_by").filter(|(_, n)| n.kind() != "none") {
                     route.pagination.push(self.evidence(f, "paginate_by", n));

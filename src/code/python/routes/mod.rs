@@ -112,6 +112,20 @@ pub fn normalise_path(template: &str) -> String {
             _ => out.push(c),
         }
     }
+    drop_optional_marks(&out)
+}
+
+/// What is left of a regular expression's optional parts once parameters are named:
+/// `share/{slug}/?` and `logo(?:/{filename})?/?` match `share/{slug}` and
+/// `logo/{filename}`.
+fn drop_optional_marks(path: &str) -> String {
+    if !path.contains('?') {
+        return path.to_string();
+    }
+    let mut out = path.replace("(?:", "").replace(")?", "").replace("/?", "/");
+    while out.contains("//") {
+        out = out.replace("//", "/");
+    }
     out
 }
 
@@ -190,6 +204,12 @@ mod tests {
         assert_eq!(
             normalise_path("^articles/(?P<year>[0-9]{4})/(?P<slug>[\\w-]+)/$"),
             "articles/{year}/{slug}/"
+        );
+        // Optional parts of a regular expression match with them.
+        assert_eq!(normalise_path(r"share/(?P<slug>\w+)/?$"), "share/{slug}/");
+        assert_eq!(
+            normalise_path(r"^logo(?:/(?P<filename>.+))?/?$"),
+            "logo/{filename}/"
         );
     }
 
