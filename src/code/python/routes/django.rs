@@ -2042,6 +2042,7 @@ impl<'a> Project<'a> {
             return facts;
         };
         let mut many = None;
+        let mut sliced = false;
         let mut queryset = false;
         let mut returned = None;
         let mut stack = vec![(body, false)];
@@ -2114,6 +2115,13 @@ impl<'a> Project<'a> {
                     }
                 }
                 "subscript" => {
+                    // `queryset[:50]` caps the rows, as `LIMIT` would.
+                    if node
+                        .children_by_field_name("subscript")
+                        .any(|s| s.kind() == "slice")
+                    {
+                        sliced = true;
+                    }
                     let value = node
                         .field("value")
                         .map(|v| dotted(source, v))
@@ -2133,7 +2141,7 @@ impl<'a> Project<'a> {
             let children: Vec<Node> = node.named_children().collect();
             stack.extend(children.into_iter().rev().map(|c| (c, in_return)));
         }
-        facts.collection = many.filter(|_| queryset).or(returned);
+        facts.collection = many.filter(|_| queryset).or(returned).filter(|_| !sliced);
         facts
     }
 }
@@ -2665,11 +2673,12 @@ class ItemViewSet(viewsets.ModelViewSet):
                 "urls.py",
                 r#"
 from django.urls import path
-from views import StateList, LabelList, page_of_tags
+from views import StateList, LabelList, page_of_tags, RecentLabels
 urlpatterns = [
     path("states/", StateList.as_view()),
     path("labels/", LabelList.as_view()),
     path("tags/", page_of_tags),
+    path("recent/", RecentLabels.as_view()),
 ]
 "#,
             ),
@@ -2690,12 +2699,18 @@ class LabelList(APIView):
     def get(self, request):
         labels = Label.objects.filter(project=request.project)
         return Response(LabelSerializer(labels, many=True).data)
+class RecentLabels(APIView):
+    def get(self, request):
+        labels = Label.objects.order_by("-created")[:50]
+        return Response(LabelSerializer(labels, many=True).data)
 def page_of_tags(request):
     paginator = Paginator(Tag.objects.all(), 25)
     return render(request, "tags.html", {"page": paginator.get_page(request.GET.get("page"))})
 "#,
             ),
         ]);
+        let recent = find(&routes, Method::Get, "/recent");
+        assert!(recent.collection.is_none(), "{:?}", recent.collection);
         let states = find(&routes, Method::Get, "/states");
         assert_eq!(names(&states.pagination), ["self.paginate"]);
         let labels = find(&routes, Method::Get, "/labels");
