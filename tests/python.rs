@@ -305,6 +305,36 @@ fn alembic_revisions_replay_in_revision_order_not_file_order() {
 }
 
 #[test]
+fn an_alembic_expression_index_is_not_read_as_an_index_on_no_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "migrations/versions/r1_runs.py",
+        concat!(
+            "import sqlalchemy as sa\nfrom alembic import op\nrevision = \"r1\"\ndown_revision = None\n\n",
+            "def upgrade():\n",
+            "    op.create_table(\"run\", sa.Column(\"id\", sa.Integer(), primary_key=True), sa.Column(\"end_time\", sa.DateTime()))\n",
+            "    op.create_index(\"ix_run__end_time_desc\", \"run\", [sa.text(\"end_time DESC\")])\n",
+            "    op.create_index(\"ix_run__lower_id\", \"run\", [sa.func.lower(sa.column(\"id\"))])\n",
+            "    op.create_index(\"ix_run__id\", \"run\", [\"id\"])\n",
+            "    op.create_index(\"ix_run__unknown\", \"run\", run_columns)\n",
+        ),
+    );
+    // Only the plain index on the primary key's column is redundant: the others'
+    // columns are expressions, or unknown.
+    assert_eq!(
+        positions(&run(dir.path(), &["db/duplicate-index"])),
+        ["migrations/versions/r1_runs.py:10:5 db/duplicate-index info"]
+    );
+    let o = archlint(&["schema", "."], dir.path());
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.contains("INDEX ix_run__end_time_desc (end_time DESC)"),
+        "{text}"
+    );
+}
+
+#[test]
 fn a_before_request_hook_guarded_by_an_auth_decorator_protects_its_blueprint() {
     let dir = tempfile::tempdir().unwrap();
     write(

@@ -39,6 +39,41 @@ fn strings(value: &Value) -> Vec<String> {
     }
 }
 
+/// The columns of `op.create_index`. An expression (`sa.text("end_time DESC")`,
+/// `sa.func.lower(...)`) keeps its text rather than being dropped: dropped, the index
+/// would look like one on its plain columns alone (or on none at all), which it is not.
+/// A list held in a variable gives no columns: they are unknown.
+fn index_columns(value: &Value, fold: impl Fn(&str) -> String) -> Vec<String> {
+    let items = match value {
+        Value::List(items) => items.as_slice(),
+        Value::Str(_) => std::slice::from_ref(value),
+        _ => return Vec::new(),
+    };
+    items
+        .iter()
+        .map(|item| match item {
+            Value::Str(column) => fold(column),
+            Value::Call { callee, args }
+                if matches!(last_segment(callee), "text" | "literal_column") =>
+            {
+                match args.first().map(|a| &a.value) {
+                    Some(Value::Str(sql)) => {
+                        let sql = sql.trim();
+                        if !sql.is_empty() && sql.chars().all(|c| c.is_alphanumeric() || c == '_') {
+                            fold(sql)
+                        } else {
+                            sql.to_string()
+                        }
+                    }
+                    _ => format!("{callee}(...)"),
+                }
+            }
+            Value::Call { callee, .. } => format!("{callee}(...)"),
+            _ => "(expression)".to_string(),
+        })
+        .collect()
+}
+
 fn keyword<'a>(args: &'a [Arg], name: &str) -> Option<&'a Value> {
     keyword_arg(args, name).map(|a| &a.value)
 }
@@ -244,13 +279,12 @@ impl Translator {
                 let (Some(name), Some(table)) = (text(0), text(1)) else {
                     return Vec::new();
                 };
-                let columns: Vec<String> = plain
+                let columns = plain
                     .get(2)
-                    .map(|a| strings(&a.value))
-                    .unwrap_or_default()
-                    .iter()
-                    .map(|c| self.fold(c))
-                    .collect();
+                    .map(|a| &a.value)
+                    .or_else(|| keyword(args, "columns"))
+                    .map(|v| index_columns(v, |c| self.fold(c)))
+                    .unwrap_or_default();
                 let mut index =
                     self.index(Some(self.fold(&name)), columns, flag(args, "unique"), at);
                 index.concurrently = flag(args, "postgresql_concurrently");
