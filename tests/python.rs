@@ -335,6 +335,66 @@ fn an_alembic_expression_index_is_not_read_as_an_index_on_no_columns() {
 }
 
 #[test]
+fn alembic_batch_operations_apply_to_the_batch_table() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "migrations/versions/r1_create.py",
+        concat!(
+            "import sqlalchemy as sa\nfrom alembic import op\nrevision = \"r1\"\ndown_revision = None\n\n",
+            "def upgrade():\n",
+            "    op.create_table(\"deployment\", sa.Column(\"id\", sa.Integer(), primary_key=True))\n",
+            "    op.create_table(\"flow_run\", sa.Column(\"id\", sa.Integer(), primary_key=True))\n",
+        ),
+    );
+    let batch = |index: &str| {
+        format!(
+            concat!(
+                "import sqlalchemy as sa\nfrom alembic import op\nrevision = \"r2\"\ndown_revision = \"r1\"\n\n",
+                "def upgrade():\n",
+                "    with op.batch_alter_table(\"flow_run\", schema=None) as batch_op:\n",
+                "        batch_op.add_column(sa.Column(\"deployment_id\", sa.Integer(), nullable=True))\n",
+                "        batch_op.create_foreign_key(\"fk_flow_run__deployment\", \"deployment\", [\"deployment_id\"], [\"id\"])\n",
+                "{}",
+            ),
+            index
+        )
+    };
+    write(
+        dir.path(),
+        "migrations/versions/r2_batch.py",
+        &batch("        batch_op.create_index(\"ix_flow_run__deployment_id\", [\"deployment_id\"], unique=False)\n"),
+    );
+    assert_eq!(
+        positions(&run(dir.path(), &["db/fk-without-index"])),
+        Vec::<String>::new()
+    );
+    let o = archlint(&["schema", "."], dir.path());
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.contains("INDEX ix_flow_run__deployment_id (deployment_id)"),
+        "{text}"
+    );
+
+    // Without the index, the foreign key batch_op made is unindexed.
+    write(dir.path(), "migrations/versions/r2_batch.py", &batch(""));
+    assert_eq!(
+        positions(&run(dir.path(), &["db/fk-without-index"])),
+        ["migrations/versions/r2_batch.py:9:9 db/fk-without-index warning"]
+    );
+    // The index made and dropped again in one batch is gone.
+    write(
+        dir.path(),
+        "migrations/versions/r2_batch.py",
+        &batch("        batch_op.create_index(\"ix_flow_run__deployment_id\", [\"deployment_id\"])\n        batch_op.drop_index(\"ix_flow_run__deployment_id\")\n"),
+    );
+    assert_eq!(
+        positions(&run(dir.path(), &["db/fk-without-index"])),
+        ["migrations/versions/r2_batch.py:9:9 db/fk-without-index warning"]
+    );
+}
+
+#[test]
 fn a_before_request_hook_guarded_by_an_auth_decorator_protects_its_blueprint() {
     let dir = tempfile::tempdir().unwrap();
     write(

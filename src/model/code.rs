@@ -130,7 +130,8 @@ impl Call {
 #[derive(Debug, Clone)]
 pub struct Assignment {
     /// The assigned name, dotted as written: `SECRET_KEY`, `app.config.SECRET_KEY`,
-    /// or `app.config["SECRET_KEY"]` as `app.config.SECRET_KEY`.
+    /// or `app.config["SECRET_KEY"]` as `app.config.SECRET_KEY`. `with x() as name:`
+    /// is one too, valued `x()`.
     pub target: String,
     pub value: Value,
     pub location: Location,

@@ -253,6 +253,52 @@ impl Translator {
         }
     }
 
+    /// One call on the `batch_op` of `with op.batch_alter_table(table) as batch_op:`.
+    /// Its methods are `op`'s without the table argument (`create_index(name, columns)`
+    /// for `op.create_index(name, table, columns)`): put back, `ops` reads them.
+    fn batch_ops(&self, call: &Call, table: &str) -> Vec<Op> {
+        let position = match call.method() {
+            "add_column" | "drop_column" | "alter_column" => 0,
+            "create_index"
+            | "create_foreign_key"
+            | "create_unique_constraint"
+            | "create_primary_key" => 1,
+            "drop_index" => {
+                let mut call = call.clone();
+                call.args.push(Arg {
+                    keyword: Some("table_name".to_string()),
+                    value: Value::Str(table.to_string()),
+                    location: call.location.clone(),
+                });
+                return self.ops(&call);
+            }
+            _ => return Vec::new(),
+        };
+        let table = Arg {
+            keyword: None,
+            value: Value::Str(table.to_string()),
+            location: call.location.clone(),
+        };
+        let mut args: Vec<Arg> = Vec::with_capacity(call.args.len() + 1);
+        let mut seen = 0;
+        for arg in &call.args {
+            if arg.keyword.is_none() {
+                if seen == position {
+                    args.push(table.clone());
+                }
+                seen += 1;
+            }
+            args.push(arg.clone());
+        }
+        if seen == position {
+            args.push(table);
+        }
+        self.ops(&Call {
+            args,
+            ..call.clone()
+        })
+    }
+
     /// One `op.*` call of an `upgrade()`.
     fn ops(&self, call: &Call) -> Vec<Op> {
         let args = &call.args;
@@ -439,6 +485,33 @@ impl Translator {
     }
 }
 
+/// The names `with op.batch_alter_table(table) as name:` binds in each function, with
+/// where each binding starts and the table it stands for, in source order.
+fn batch_tables(code: &CodeModel) -> HashMap<(usize, &str), Vec<(usize, String)>> {
+    let mut out: HashMap<(usize, &str), Vec<(usize, String)>> = HashMap::new();
+    for a in &code.assignments {
+        let (Some(f), Value::Call { callee, args }) = (a.function, &a.value) else {
+            continue;
+        };
+        if last_segment(callee) != "batch_alter_table" {
+            continue;
+        }
+        let table = positional(args)
+            .first()
+            .and_then(|arg| string(&arg.value))
+            .or_else(|| keyword(args, "table_name").and_then(string));
+        if let Some(table) = table {
+            out.entry((f, a.target.as_str()))
+                .or_default()
+                .push((a.location.span.start, table));
+        }
+    }
+    for bound in out.values_mut() {
+        bound.sort_by_key(|(at, _)| *at);
+    }
+    out
+}
+
 /// One history per folder of revisions (a service may keep several: `core/versions`,
 /// `tenant/versions`).
 pub fn histories(code: &CodeModel, dialect: SqlDialect) -> Vec<SchemaHistory> {
@@ -537,11 +610,27 @@ fn history(code: &CodeModel, dialect: SqlDialect, dir: &str) -> Option<SchemaHis
     }
     let translator = Translator { dialect };
     let mut replayer = Replayer::new(dialect, dir);
-    let mut calls_by_function: HashMap<usize, Vec<&Call>> = HashMap::new();
+    let batches = batch_tables(code);
+    // Each call with the table a batch operation works on (`None` for `op.*`).
+    let mut calls_by_function: HashMap<usize, Vec<(&Call, Option<&str>)>> = HashMap::new();
     for call in &code.calls {
-        if let Some(f) = call.function {
-            if call.callee.starts_with("op.") && runs_on(call.guard.as_deref(), dialect) {
-                calls_by_function.entry(f).or_default().push(call);
+        let Some(f) = call.function else { continue };
+        if !runs_on(call.guard.as_deref(), dialect) {
+            continue;
+        }
+        if call.callee.starts_with("op.") {
+            calls_by_function.entry(f).or_default().push((call, None));
+        } else if let Some((receiver, _)) = call.callee.split_once('.') {
+            // The latest `with op.batch_alter_table(...) as receiver` before the call.
+            let table = batches.get(&(f, receiver)).and_then(|bound| {
+                bound
+                    .iter()
+                    .rev()
+                    .find(|(at, _)| *at < call.location.span.start)
+                    .map(|(_, table)| table.as_str())
+            });
+            if table.is_some() {
+                calls_by_function.entry(f).or_default().push((call, table));
             }
         }
     }
@@ -551,9 +640,12 @@ fn history(code: &CodeModel, dialect: SqlDialect, dir: &str) -> Option<SchemaHis
             continue;
         };
         let mut calls = calls.clone();
-        calls.sort_by_key(|c| c.location.span.start);
-        for call in calls {
-            let ops = translator.ops(call);
+        calls.sort_by_key(|(c, _)| c.location.span.start);
+        for (call, batch_table) in calls {
+            let ops = match batch_table {
+                Some(table) => translator.batch_ops(call, table),
+                None => translator.ops(call),
+            };
             if !ops.is_empty() {
                 replayer.apply(file_index, call.location.span, &ops);
             }

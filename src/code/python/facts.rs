@@ -520,6 +520,7 @@ struct Kinds {
     if_statement: u16,
     elif_clause: u16,
     else_clause: u16,
+    with_item: u16,
 }
 
 fn kinds() -> &'static Kinds {
@@ -541,6 +542,7 @@ fn kinds() -> &'static Kinds {
             if_statement: id("if_statement"),
             elif_clause: id("elif_clause"),
             else_clause: id("else_clause"),
+            with_item: id("with_item"),
             comprehensions: [
                 id("list_comprehension"),
                 id("set_comprehension"),
@@ -630,6 +632,31 @@ pub fn extract(source: &SharedSource, tree: &Tree) -> FileFacts {
                         facts
                             .assignments
                             .extend(unpacked(source, left, right, function, class));
+                    }
+                }
+            }
+            // `with op.batch_alter_table("t") as batch_op:` binds `batch_op` as an
+            // assignment would; the calls made on it are read through that binding.
+            _ if kind == k.with_item => {
+                let bound = node
+                    .field("value")
+                    .filter(|v| v.kind() == "as_pattern")
+                    .and_then(|p| Some((p.named_child(0)?, p.field("alias")?)));
+                if let Some((value, alias)) = bound {
+                    let target = text(source, alias);
+                    if !target.is_empty() && target.chars().all(|c| c.is_alphanumeric() || c == '_')
+                    {
+                        let ctx = contexts.get(ctx_id);
+                        facts.assignments.push(Assignment {
+                            target: target.to_string(),
+                            value: value_of(source, value, 0),
+                            location: location(source, alias),
+                            value_location: location(source, value),
+                            function: ctx.and_then(|c| c.function),
+                            class: ctx
+                                .filter(|c| c.function.is_none())
+                                .and_then(|c| c.class.clone()),
+                        });
                     }
                 }
             }
