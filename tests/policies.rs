@@ -42,6 +42,33 @@ fn header_versioning_reports_a_version_in_the_uri() {
 }
 
 #[test]
+fn a_version_header_on_most_operations_versions_the_api_under_the_default_policy() {
+    let op = |header: &str| {
+        format!("    get:\n      parameters:\n        - {{name: {header}, in: header, schema: {{type: string}}}}\n      responses:\n        '200': {{description: ok}}\n")
+    };
+    let doc = |a: &str, b: &str| {
+        format!(
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  /a:\n{}  /b:\n{}  /health:\n    get:\n      responses:\n        '200': {{description: ok}}\n",
+            op(a),
+            op(b)
+        )
+    };
+    // Two of the two operations (the health check aside) take the version header.
+    assert!(check(
+        &doc("Accept-Version", "x-acme-api-version"),
+        "api/versioning",
+        ""
+    )
+    .is_empty());
+    // One of two still counts; a header that is no version (`X-Request-Id`) does not.
+    assert!(check(&doc("X-API-Version", "X-Request-Id"), "api/versioning", "").is_empty());
+    assert_eq!(
+        check(&doc("X-Request-Id", "X-Request-Id"), "api/versioning", ""),
+        vec!["openapi.yaml:3:1 api/versioning warning"]
+    );
+}
+
+#[test]
 fn rpc_style_exempts_creating_posts_and_verbs() {
     let doc = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /v1/orders:\n    post:\n      responses:\n        '200': {description: ok}\n  /v1/orders/{id}:\n    get:\n      responses:\n        '200': {description: ok}\n  /v1/getOrders:\n    get:\n      responses:\n        '200': {description: ok}\n";
     assert_eq!(

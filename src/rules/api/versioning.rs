@@ -6,10 +6,18 @@ use std::collections::HashSet;
 use crate::config::Versioning;
 use crate::finding::Finding;
 use crate::model::path::{has_version, is_infrastructure};
-use crate::model::Endpoint;
+use crate::model::{Endpoint, ParamIn};
 use crate::rules::Context;
 
 const ID: &str = "api/versioning";
+
+/// A header that carries the API version: `X-API-Version`, `Accept-Version`,
+/// `x-prefect-api-version`.
+fn takes_version_header(endpoint: &Endpoint) -> bool {
+    endpoint.parameters.iter().any(|p| {
+        p.location_in == ParamIn::Header && p.name.to_ascii_lowercase().contains("version")
+    })
+}
 
 pub fn check(ctx: &Context) -> Vec<Finding> {
     let api = &ctx.project.api;
@@ -25,6 +33,20 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
             .iter()
             .chain(endpoints.iter().flat_map(|e| e.servers.iter()))
             .find(|s| has_version(&s.url));
+        // An API whose operations mostly take a version header is versioned by it: its
+        // paths need no version, and a `/v2/...` resource beside them is no mix. A
+        // majority, not any one operation: an `X-Client-Version` here and there does
+        // not version the rest.
+        let operations: Vec<&Endpoint> = endpoints
+            .iter()
+            .copied()
+            .filter(|e| !is_infrastructure(&e.path))
+            .collect();
+        let by_header = operations
+            .iter()
+            .filter(|e| takes_version_header(e))
+            .count();
+        let header_versioned = by_header > 0 && by_header * 2 >= operations.len();
         let mut seen = HashSet::new();
         let paths: Vec<&Endpoint> = endpoints
             .into_iter()
@@ -38,6 +60,7 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
         match policy {
             Versioning::Uri
                 if versioned_server.is_none()
+                    && !header_versioned
                     && versioned_path.is_none()
                     && !unversioned.is_empty() =>
             {
@@ -68,25 +91,32 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
             }
             _ => {}
         }
-        if versioned_server.is_none() {
-            if let Some(example) = versioned_path {
-                for e in unversioned {
-                    out.push(
-                        Finding::new(
-                            ID,
-                            e.path_location.clone(),
-                            format!(
-                                "`{}` has no version while other paths do (`{}`)",
-                                e.path, example.path
-                            ),
-                        )
-                        .label("unversioned path among versioned ones")
-                        .help("put every path under the same version prefix")
-                        .anchor(
-                            doc.anchor(e.pointer().rsplit_once('/').map(|(p, _)| p).unwrap_or("")),
+        // A mix is one decision about the whole API, so it is one finding, at the first
+        // path without a version: one per path buries every other finding in a large
+        // document.
+        if versioned_server.is_none() && !header_versioned {
+            if let (Some(example), Some(first)) = (versioned_path, unversioned.first()) {
+                let subject = match unversioned.len() {
+                    1 => format!("`{}` has", first.path),
+                    2 => format!("`{}` and 1 other path have", first.path),
+                    n => format!("`{}` and {} other paths have", first.path, n - 1),
+                };
+                out.push(
+                    Finding::new(
+                        ID,
+                        first.path_location.clone(),
+                        format!(
+                            "{subject} no version while other paths do (`{}`)",
+                            example.path
                         ),
-                    );
-                }
+                    )
+                    .label(match unversioned.len() {
+                        1 => "unversioned path among versioned ones".to_string(),
+                        n => format!("first of {n} unversioned paths among versioned ones"),
+                    })
+                    .help("put every path under one version prefix, or version by a header such as `X-API-Version`")
+                    .anchor(doc.anchor("/paths")),
+                );
             }
         }
     }
