@@ -395,6 +395,37 @@ fn alembic_batch_operations_apply_to_the_batch_table() {
 }
 
 #[test]
+fn a_revision_folder_named_after_a_database_is_replayed_in_its_dialect() {
+    let dir = tempfile::tempdir().unwrap();
+    for db in ["postgresql", "sqlite"] {
+        write(
+            dir.path(),
+            &format!("migrations/versions/{db}/r1_create.py"),
+            concat!(
+                "import sqlalchemy as sa\nfrom alembic import op\nrevision = \"r1\"\ndown_revision = None\n\n",
+                "def upgrade():\n",
+                "    op.create_table(\"flow_run\", sa.Column(\"id\", sa.Integer(), primary_key=True), sa.Column(\"state\", sa.String()))\n",
+            ),
+        );
+        write(
+            dir.path(),
+            &format!("migrations/versions/{db}/r2_index.py"),
+            concat!(
+                "from alembic import op\nrevision = \"r2\"\ndown_revision = \"r1\"\n\n",
+                "def upgrade():\n",
+                "    op.create_index(\"ix_flow_run__state\", \"flow_run\", [\"state\"])\n",
+            ),
+        );
+    }
+    // SQLite has no CREATE INDEX CONCURRENTLY: only the PostgreSQL revision is told to
+    // use it.
+    assert_eq!(
+        positions(&run(dir.path(), &["db/non-concurrent-index"])),
+        ["migrations/versions/postgresql/r2_index.py:6:5 db/non-concurrent-index warning"]
+    );
+}
+
+#[test]
 fn a_before_request_hook_guarded_by_an_auth_decorator_protects_its_blueprint() {
     let dir = tempfile::tempdir().unwrap();
     write(

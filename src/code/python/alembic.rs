@@ -525,8 +525,23 @@ pub fn histories(code: &CodeModel, dialect: SqlDialect) -> Vec<SchemaHistory> {
     dirs.sort_unstable();
     dirs.dedup();
     dirs.into_iter()
-        .filter_map(|dir| history(code, dialect, dir))
+        .filter_map(|dir| history(code, dialect_of_folder(dir).unwrap_or(dialect), dir))
         .collect()
+}
+
+/// A project supporting several databases keeps one revision folder per database
+/// (`versions/sqlite`, `versions/postgresql`): the folder's name says which one its
+/// revisions run on, whatever the project as a whole uses.
+fn dialect_of_folder(dir: &str) -> Option<SqlDialect> {
+    dir.split('/')
+        .rev()
+        .find_map(|part| match part.to_ascii_lowercase().as_str() {
+            "sqlite" => Some(SqlDialect::Sqlite),
+            "mysql" | "mariadb" => Some(SqlDialect::Mysql),
+            "postgres" | "postgresql" => Some(SqlDialect::Postgres),
+            "mssql" | "sqlserver" => Some(SqlDialect::Mssql),
+            _ => None,
+        })
 }
 
 fn history(code: &CodeModel, dialect: SqlDialect, dir: &str) -> Option<SchemaHistory> {
