@@ -906,7 +906,9 @@ fn a_signed_in_callers_token_or_session_route_needs_no_limit_but_credential_step
             "def login():\n    return {}\n\n",
             "@app.route(\"/oauth2/token\", methods=[\"POST\"])\n",
             "@login_required\n",
-            "def oauth_token():\n    return {}\n",
+            "def oauth_token():\n    return {}\n\n",
+            "@app.route(\"/auth/sign-out\", methods=[\"POST\"])\n",
+            "def sign_out():\n    return {}\n",
         ),
     );
     let found = run(dir.path(), &["sec/missing-rate-limit"]);

@@ -146,8 +146,13 @@ fn is_auth_flow_handler(handler: &str) -> bool {
         "sign_up",
         "login",
         "logout",
+        "signout",
+        "sign_out",
         "signin",
         "sign_in",
+        "magic",
+        "emailcheck",
+        "email_check",
         "password",
         "token",
         "verify_email",
@@ -158,6 +163,8 @@ fn is_auth_flow_handler(handler: &str) -> bool {
     ]
     .iter()
     .any(|w| name.contains(w))
+        // A first-run setup wizard (`def setup()`) runs before any account exists.
+        || name == "setup"
 }
 
 /// Views a library provides that are open by design, by the module they come from:
@@ -449,6 +456,13 @@ mod tests {
         assert!(is_auth_flow_handler("app.auth.login"));
         assert!(is_auth_flow_handler("lemur.auth.views.OAuth2.post"));
         assert!(is_auth_flow_handler("app.views.PasswordReset.get"));
+        assert!(is_auth_flow_handler("auth.views.SignOutAuthEndpoint.post"));
+        assert!(is_auth_flow_handler(
+            "auth.views.MagicGenerateEndpoint.post"
+        ));
+        assert!(is_auth_flow_handler("auth.views.EmailCheckEndpoint.post"));
+        assert!(is_auth_flow_handler("app.views.setup"));
+        assert!(!is_auth_flow_handler("app.views.setup_billing"));
         assert!(!is_auth_flow_handler("app.views.Certificates.post"));
         assert!(!is_auth_flow_handler("app.orders.post"));
     }

@@ -53,6 +53,16 @@ const CREDENTIAL_WORDS: &[&str] = &[
 
 /// Whether a segment before the first parameter has a credential word as one of its
 /// `-` or `_` separated parts (`email-otp`, `forgot_password`, `sign-in`).
+/// Signing out guesses nothing: `/logout`, `/auth/sign-out`.
+fn signs_out(path: &str) -> bool {
+    segments(path).last().is_some_and(|s| {
+        matches!(
+            s.to_ascii_lowercase().replace(['-', '_'], "").as_str(),
+            "logout" | "signout" | "logoff"
+        )
+    })
+}
+
 /// OAuth's token endpoint (`/oauth2/token`, django-oauth-toolkit's `/o/token`) takes
 /// client secrets and authorization codes.
 fn guesses_credentials(path: &str) -> bool {
@@ -208,7 +218,7 @@ fn check_code(ctx: &Context) -> Vec<Finding> {
         .filter(|r| {
             r.method == Method::Post
                 && r.rate_limit.is_empty()
-                && !r.path.to_ascii_lowercase().ends_with("logout")
+                && !signs_out(&r.path)
                 && segments(&r.path)
                     .take_while(|s| !is_param(s))
                     .any(|s| AUTH_WORDS.contains(&s.to_ascii_lowercase().as_str()))

@@ -1734,10 +1734,30 @@ impl<'a> Project<'a> {
             route.declared_status = body.status;
             route.query_params = body.query_params;
             route.pagination.extend(body.pagination);
-            if route.collection.is_none() {
+            if route.collection.is_none() && !self.reads_one_item(def, &route.path) {
                 route.collection = body.collection;
             }
         }
+    }
+
+    /// A view routed both at `/labels` and at `/labels/{pk}` with
+    /// `def get(self, request, pk=None)` lists without `pk` and reads one item with it:
+    /// on the path that ends with `pk`, the list its body builds is not what it returns.
+    fn reads_one_item(&self, def: &MethodDef<'a>, path: &str) -> bool {
+        let Some(last) = crate::model::path::segments(path).last() else {
+            return false;
+        };
+        let Some(name) = last.strip_prefix('{').and_then(|l| l.strip_suffix('}')) else {
+            return false;
+        };
+        let source = self.src(def.file);
+        def.node.field("parameters").is_some_and(|params| {
+            params.named_children().any(|p| {
+                matches!(p.kind(), "default_parameter" | "typed_default_parameter")
+                    && p.field("name").is_some_and(|n| text(source, n) == name)
+                    && p.field("value").is_some_and(|v| v.kind() == "none")
+            })
+        })
     }
 
     // ---- routers -------------------------------------------------------------------
@@ -2677,6 +2697,7 @@ from views import StateList, LabelList, page_of_tags, RecentLabels
 urlpatterns = [
     path("states/", StateList.as_view()),
     path("labels/", LabelList.as_view()),
+    path("labels/<int:pk>/", LabelList.as_view()),
     path("tags/", page_of_tags),
     path("recent/", RecentLabels.as_view()),
 ]
@@ -2696,9 +2717,11 @@ class StateList(APIView):
             on_results=lambda states: StateSerializer(states, many=True).data,
         )
 class LabelList(APIView):
-    def get(self, request):
-        labels = Label.objects.filter(project=request.project)
-        return Response(LabelSerializer(labels, many=True).data)
+    def get(self, request, pk=None):
+        if pk is None:
+            labels = Label.objects.filter(project=request.project)
+            return Response(LabelSerializer(labels, many=True).data)
+        return Response(LabelSerializer(Label.objects.get(pk=pk)).data)
 class RecentLabels(APIView):
     def get(self, request):
         labels = Label.objects.order_by("-created")[:50]
@@ -2709,6 +2732,9 @@ def page_of_tags(request):
 "#,
             ),
         ]);
+        // One view for the list and for one label.
+        let label = find(&routes, Method::Get, "/labels/{pk}");
+        assert!(label.collection.is_none(), "{:?}", label.collection);
         let recent = find(&routes, Method::Get, "/recent");
         assert!(recent.collection.is_none(), "{:?}", recent.collection);
         let states = find(&routes, Method::Get, "/states");
