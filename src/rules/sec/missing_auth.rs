@@ -156,6 +156,8 @@ fn is_auth_flow_handler(handler: &str) -> bool {
         "password",
         "token",
         "verify_email",
+        "verification_email",
+        "email_verification",
         "confirm",
         "oauth",
         "callback",

@@ -159,6 +159,24 @@ impl<'a> Flask<'a> {
             .is_some_and(|o| FRAMEWORK_OBJECTS.contains(&o.constructor.as_str()))
     }
 
+    /// A rule as written, or passed through a helper of the project's that decorates it
+    /// (`org_scoped_rule("/login")` adds an optional organisation prefix): the rule it
+    /// is given is the route's own part.
+    fn rule_text(&self, file: usize, rule: Node<'a>) -> Option<String> {
+        if let Some(text) = self.index.const_str(file, rule) {
+            return Some(text);
+        }
+        if rule.kind() != "call" || rule.field("function")?.kind() != "identifier" {
+            return None;
+        }
+        let arguments = rule.field("arguments")?;
+        let mut args = arguments.named_children();
+        let only = args.next().filter(|_| args.next().is_none())?;
+        self.index
+            .const_str(file, only)
+            .filter(|r| r.starts_with('/'))
+    }
+
     /// A Flask object by expression, if it is one.
     fn flask_object(&self, file: usize, node: Node<'a>) -> Option<usize> {
         self.index
@@ -611,7 +629,7 @@ impl<'a> Flask<'a> {
                     }
                 };
                 let Some(rule) =
-                    argument(source, call, 0, "rule").and_then(|r| self.index.const_str(file, r))
+                    argument(source, call, 0, "rule").and_then(|r| self.rule_text(file, r))
                 else {
                     continue;
                 };
@@ -692,7 +710,7 @@ impl<'a> Flask<'a> {
                 continue;
             };
             let Some(rule) =
-                argument(source, call, 0, "rule").and_then(|r| self.index.const_str(file, r))
+                argument(source, call, 0, "rule").and_then(|r| self.rule_text(file, r))
             else {
                 continue;
             };
@@ -1516,6 +1534,35 @@ def scoreboard():
             ["captains_only"]
         );
         assert!(find(&routes, Method::Get, "/scoreboard").auth.is_empty());
+    }
+
+    #[test]
+    fn a_rule_passed_through_a_project_helper_is_the_routes_path() {
+        let routes = load(&[(
+            "app.py",
+            r#"
+from flask import Blueprint
+
+routes = Blueprint("redash", __name__)
+
+def org_scoped_rule(rule):
+    return "/<org_slug>" + rule
+
+@routes.route(org_scoped_rule("/login"), methods=["GET", "POST"])
+def login():
+    return ""
+
+@routes.route(make_rule(PREFIX, "/x"))
+def two_arguments():
+    return ""
+"#,
+        )]);
+        let mut all: Vec<String> = routes
+            .iter()
+            .map(|r| format!("{} {}", r.method.upper(), r.path))
+            .collect();
+        all.sort();
+        assert_eq!(all, ["GET /login", "POST /login"]);
     }
 
     #[test]
