@@ -65,10 +65,11 @@ fn parse_tree_sitter(text: &str) -> Option<tree_sitter::Tree> {
     })
 }
 
-/// `tests/`, `test_x.py`, `x_test.py`, `conftest.py`.
+/// `tests/`, `e2e/` and `cypress/` folders, `test_x.py`, `x_test.py`, `conftest.py`.
 pub fn is_test_path(path: &str) -> bool {
     let file = path.rsplit('/').next().unwrap_or(path);
-    path.split('/').any(|d| d == "tests" || d == "test")
+    path.split('/')
+        .any(|d| matches!(d, "tests" | "test" | "e2e" | "cypress"))
         || file.starts_with("test_")
         || file.ends_with("_test.py")
         || file == "conftest.py"
@@ -215,7 +216,10 @@ fn may_declare_routes(path: &str, facts: &facts::FileFacts) -> bool {
             .split('.')
             .next()
             .unwrap_or("");
-        WEB_MODULES.contains(&root) || root.starts_with("flask_")
+        // Extensions keep their framework's name: `flask_restx`, `rest_framework_bulk`.
+        WEB_MODULES.contains(&root)
+            || root.starts_with("flask_")
+            || root.starts_with("rest_framework_")
     });
     let django_conf = file == "urls.py"
         || file.starts_with("settings")
@@ -282,4 +286,31 @@ const ROUTE_CALLS: &[&str] = &[
 /// A problem found while reading, reported like a parse error.
 pub fn problem(source: &SharedSource, span: Span, message: impl Into<String>) -> Finding {
     crate::spec::parse_error(Location::new(source, span), message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_test_path;
+
+    #[test]
+    fn test_code_is_known_by_its_folder_or_name() {
+        for path in [
+            "tests/api.py",
+            "app/test/views.py",
+            "cypress/e2e/auth/main.py",
+            "frontend/e2e/server.py",
+            "app/test_orders.py",
+            "app/orders_test.py",
+            "conftest.py",
+        ] {
+            assert!(is_test_path(path), "{path}");
+        }
+        for path in [
+            "app/testing_tools.py",
+            "app/contest/views.py",
+            "app/latest.py",
+        ] {
+            assert!(!is_test_path(path), "{path}");
+        }
+    }
 }

@@ -69,6 +69,16 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
             std::cmp::Reverse(c.location.span.end),
         )
     });
+    // One finding per loop: a loop body making five queries is one fix (fetch the
+    // related rows up front), and five findings would bury the others. Loops are told
+    // apart by their function and their iterable as written.
+    let mut groups: Vec<(
+        &crate::model::code::Call,
+        &str,
+        Vec<&crate::model::code::Call>,
+    )> = Vec::new();
+    let mut group_of: std::collections::HashMap<(&str, Option<usize>, &str), usize> =
+        std::collections::HashMap::new();
     for call in calls {
         if in_test_code(code, &call.location) || offline(call.location.path()) {
             continue;
@@ -84,15 +94,30 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
         if !reported_starts.insert((call.location.path(), call.location.span.start)) {
             continue;
         }
-        out.push(
-            Finding::new(
-                ID,
-                call.location.clone(),
-                format!("`{}` runs once per row of `{outer}(...)`: one query becomes N+1, and the page gets slower as the data grows", call.callee),
-            )
+        let key = (call.location.path(), call.function, outer.as_str());
+        match group_of.get(&key) {
+            Some(&g) => groups[g].2.push(call),
+            None => {
+                group_of.insert(key, groups.len());
+                groups.push((call, outer.as_str(), Vec::new()));
+            }
+        }
+    }
+    for (call, outer, more) in groups {
+        let message = match more.len() {
+            0 => format!("`{}` runs once per row of `{outer}(...)`: one query becomes N+1, and the page gets slower as the data grows", call.callee),
+            n => format!("`{}` and {n} more {} run once per row of `{outer}(...)`: each becomes one query per row, and the page gets slower as the data grows", call.callee, if n == 1 { "query" } else { "queries" }),
+        };
+        let mut finding = Finding::new(ID, call.location.clone(), message)
             .label("query inside a loop over query results")
-            .help("fetch the related rows in the first query: `select_related`/`prefetch_related` (Django), `selectinload`/`joinedload` (SQLAlchemy), or one `WHERE id IN (...)` query"),
-        );
+            .help("fetch the related rows in the first query: `select_related`/`prefetch_related` (Django), `selectinload`/`joinedload` (SQLAlchemy), or one `WHERE id IN (...)` query");
+        for other in more {
+            finding = finding.related(
+                other.location.clone(),
+                format!("`{}` in the same loop", other.callee),
+            );
+        }
+        out.push(finding);
     }
     out
 }

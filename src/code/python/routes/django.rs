@@ -145,8 +145,17 @@ fn is_auth_mixin(name: &str) -> bool {
     name.ends_with("RequiredMixin") || name == "UserPassesTestMixin" || name == "AccessMixin"
 }
 
-/// The viewset actions a base class brings.
+/// The viewset actions a base class brings. Libraries build on DRF's model viewsets
+/// under their own names (`rest_framework_bulk`'s `BulkModelViewSet`), which keep the
+/// suffix.
 fn base_actions(base: &str) -> &'static [&'static str] {
+    let base = if base.ends_with("ReadOnlyModelViewSet") {
+        "ReadOnlyModelViewSet"
+    } else if base.ends_with("ModelViewSet") {
+        "ModelViewSet"
+    } else {
+        base
+    };
     match base {
         "ModelViewSet" => &[
             "list",
@@ -2745,6 +2754,55 @@ def page_of_tags(request):
         assert_eq!(
             names(&find(&routes, Method::Get, "/tags").pagination),
             ["Paginator"]
+        );
+    }
+
+    #[test]
+    fn a_librarys_model_viewset_brings_the_standard_actions() {
+        let routes = routes(&[
+            ("settings.py", "ROOT_URLCONF = \"urls\"\n"),
+            (
+                "urls.py",
+                r#"
+from rest_framework.routers import DefaultRouter
+from views import AssetViewSet, LogViewSet
+router = DefaultRouter()
+router.register("assets", AssetViewSet)
+router.register("logs", LogViewSet)
+urlpatterns = router.urls
+"#,
+            ),
+            (
+                "views.py",
+                r#"
+from rest_framework_bulk import BulkModelViewSet
+from common.viewsets import AuditReadOnlyModelViewSet
+class OrgBulkModelViewSet(BulkModelViewSet):
+    pass
+class AssetViewSet(OrgBulkModelViewSet):
+    queryset = Asset.objects.all()
+class LogViewSet(AuditReadOnlyModelViewSet):
+    queryset = Log.objects.all()
+"#,
+            ),
+        ]);
+        let mut all: Vec<String> = routes
+            .iter()
+            .map(|r| format!("{} {}", r.method.upper(), r.path))
+            .collect();
+        all.sort();
+        assert_eq!(
+            all,
+            [
+                "DELETE /assets/{pk}",
+                "GET /assets",
+                "GET /assets/{pk}",
+                "GET /logs",
+                "GET /logs/{pk}",
+                "PATCH /assets/{pk}",
+                "POST /assets",
+                "PUT /assets/{pk}",
+            ]
         );
     }
 

@@ -122,7 +122,12 @@ fn drop_optional_marks(path: &str) -> String {
     if !path.contains('?') {
         return path.to_string();
     }
-    let mut out = path.replace("(?:", "").replace(")?", "").replace("/?", "/");
+    // `((?P<terminal>[^/.]{36})/)?status`: an optional group around a parameter.
+    let mut out = path
+        .replace("(?:", "")
+        .replace(")?", "")
+        .replace("({", "{")
+        .replace("/?", "/");
     while out.contains("//") {
         out = out.replace("//", "/");
     }
@@ -207,6 +212,10 @@ mod tests {
         );
         // Optional parts of a regular expression match with them.
         assert_eq!(normalise_path(r"share/(?P<slug>\w+)/?$"), "share/{slug}/");
+        assert_eq!(
+            normalise_path(r"terminals/((?P<terminal>[^/.]{36})/)?status"),
+            "terminals/{terminal}/status"
+        );
         assert_eq!(
             normalise_path(r"^logo(?:/(?P<filename>.+))?/?$"),
             "logo/{filename}/"
