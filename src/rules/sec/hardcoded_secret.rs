@@ -16,6 +16,27 @@ pub fn is_secret_name(name: &str) -> bool {
         return false;
     };
     let previous = rest.last().copied().unwrap_or("");
+    // `update_password`, `reset_secret`: a setting about what to do with the secret.
+    if matches!(
+        previous,
+        "update"
+            | "reset"
+            | "change"
+            | "forgot"
+            | "require"
+            | "requires"
+            | "rotate"
+            | "expire"
+            | "generate"
+            | "send"
+            | "show"
+            | "use"
+            | "allow"
+            | "enable"
+            | "disable"
+    ) {
+        return false;
+    }
     match final_word {
         "secret" | "password" | "passwd" | "pwd" | "passphrase" | "apikey" | "secretkey" => true,
         "key" => matches!(
@@ -62,6 +83,24 @@ fn is_placeholder(value: &str) -> bool {
         || (v.split_whitespace().count() >= 5
             && (v.contains("://") || v.contains(". ") || v.ends_with(['.', '!', '?'])))
         || v.chars().all(|c| c == v.chars().next().unwrap_or(' '))
+        || is_not_credential_shaped(v)
+}
+
+/// Values whose shape says what they are, and it is not a credential: a URL without
+/// credentials in it (`"https://slack.com/api/oauth.v2.access"` as `ACCESS_TOKEN`'s
+/// endpoint), a dotted import path (`"auth.backends.PasswordBackend"`), a template or
+/// sentinel with a `{...}` slot (`"#{empty}#"`).
+fn is_not_credential_shaped(v: &str) -> bool {
+    let url = (v.starts_with("http://") || v.starts_with("https://")) && !v.contains('@');
+    let identifier = |s: &str| {
+        s.chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    };
+    let import_path = v.split('.').count() >= 3 && v.split('.').all(identifier);
+    let slot = v.find('{').is_some_and(|open| v[open..].contains('}'));
+    url || import_path || slot
 }
 
 /// A value that spells its own name is a label, not a secret: enum members
@@ -200,6 +239,8 @@ mod tests {
             "settings.STRIPE_SECRET_KEY",
             "GITHUB_TOKEN",
             "access_token",
+            "new_password",
+            "confirm_password",
         ] {
             assert!(is_secret_name(yes), "{yes}");
         }
@@ -211,6 +252,8 @@ mod tests {
             "key",
             "token",
             "sort_key",
+            "update_password",
+            "ROTATE_SECRET",
         ] {
             assert!(!is_secret_name(no), "{no}");
         }
@@ -238,6 +281,14 @@ mod tests {
             "Set API key to use Exa. Get API key from https://dashboard.exa.ai"
         ));
         assert!(!is_placeholder("correct horse battery staple zebra"));
+        // Shapes that are not credentials.
+        assert!(is_placeholder("https://slack.com/api/oauth.v2.access"));
+        assert!(!is_placeholder("https://admin:s3cr3t-v4lue@db.internal"));
+        assert!(is_placeholder(
+            "authentication.backends.oidc.OIDCAuthPasswordBackend"
+        ));
+        assert!(is_placeholder("#{empty}#"));
+        assert!(!is_placeholder("kq8.Zr1.x9Lp-2mWq"));
         let pgp = format!(
             "-----BEGIN PGP PRIVATE KEY BLOCK-----\n\n{}\n-----END PGP PRIVATE KEY BLOCK-----",
             "lQOYBF1234567890abcdefghijklmnopqrstuvwxyz".repeat(2)

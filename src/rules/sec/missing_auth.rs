@@ -151,6 +151,11 @@ fn is_auth_flow_handler(handler: &str) -> bool {
         "signin",
         "sign_in",
         "magic",
+        "mfa",
+        "2fa",
+        "two_factor",
+        "twofactor",
+        "passkey",
         "emailcheck",
         "email_check",
         "password",
@@ -464,6 +469,10 @@ mod tests {
         ));
         assert!(is_auth_flow_handler("auth.views.EmailCheckEndpoint.post"));
         assert!(is_auth_flow_handler("app.views.setup"));
+        assert!(is_auth_flow_handler("auth.api.MFAChallengeVerifyApi.post"));
+        assert!(is_auth_flow_handler(
+            "auth.passkey.views.PasskeyViewSet.auth"
+        ));
         assert!(!is_auth_flow_handler("app.views.setup_billing"));
         assert!(!is_auth_flow_handler("app.views.Certificates.post"));
         assert!(!is_auth_flow_handler("app.orders.post"));
