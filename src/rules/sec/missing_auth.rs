@@ -471,7 +471,7 @@ mod tests {
         assert!(is_auth_flow_handler("app.views.setup"));
         assert!(is_auth_flow_handler("auth.api.MFAChallengeVerifyApi.post"));
         assert!(is_auth_flow_handler(
-            "auth.passkey.views.PasskeyViewSet.auth"
+            "auth.passkey.views.PasskeyAuthView.post"
         ));
         assert!(!is_auth_flow_handler("app.views.setup_billing"));
         assert!(!is_auth_flow_handler("app.views.Certificates.post"));
