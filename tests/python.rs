@@ -1040,6 +1040,51 @@ fn library_views_open_by_design_are_not_reported() {
 }
 
 #[test]
+fn a_sidecar_app_beside_a_django_service_is_judged_on_its_own() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "project/settings.py",
+        "ROOT_URLCONF = \"project.urls\"\nREST_FRAMEWORK = {\"DEFAULT_PERMISSION_CLASSES\": [\"rest_framework.permissions.IsAuthenticated\"]}\n",
+    );
+    let mut views =
+        String::from("from rest_framework.views import APIView\nfrom django.views import View\n\n");
+    let mut urls = String::from(
+        "from django.urls import path\nfrom project import views\n\nurlpatterns = [\n",
+    );
+    for i in 0..4 {
+        views.push_str(&format!(
+            "class Thing{i}(APIView):\n    def post(self, request):\n        return None\n\n"
+        ));
+        urls.push_str(&format!(
+            "    path(\"things{i}/\", views.Thing{i}.as_view()),\n"
+        ));
+    }
+    views.push_str("class Purge(View):\n    def post(self, request):\n        return None\n");
+    urls.push_str("    path(\"purge/\", views.Purge.as_view()),\n]\n");
+    write(dir.path(), "project/views.py", &views);
+    write(dir.path(), "project/urls.py", &urls);
+    // A small Flask service of its own, open by design.
+    write(
+        dir.path(),
+        "similarity/main.py",
+        concat!(
+            "from flask import Flask\nfrom flask_restful import Api, Resource\n\n",
+            "app = Flask(__name__)\napi = Api(app)\n\n",
+            "class BuildIndex(Resource):\n    def post(self):\n        return {}\n\n",
+            "api.add_resource(BuildIndex, \"/build/\")\n",
+        ),
+    );
+    let found = run(dir.path(), &["sec/missing-auth"]);
+    assert_eq!(
+        messages(&found),
+        ["POST /purge shows no authentication, while 4 of the 5 routes use `IsAuthenticated`"],
+        "{:?}",
+        positions(&found)
+    );
+}
+
+#[test]
 fn a_fastapi_handler_guarded_by_a_decorator_shows_authentication() {
     let dir = tempfile::tempdir().unwrap();
     write(

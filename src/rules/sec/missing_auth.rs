@@ -251,7 +251,8 @@ fn functions_serving_no_data(
 /// writes are reported once.
 /// Routes are judged per application: a second service in the repository (a telemetry
 /// receiver, a setup wizard) is not measured against the main one's protection. Routes
-/// whose application is not known belong to the largest one. A second application that
+/// whose application is not known belong to the largest one, or are the main service
+/// themselves when they outnumber it. A second application that
 /// shows no authentication at all is a separate service open by design, or one archlint
 /// cannot judge: nothing of it is reported.
 fn check_code(ctx: &Context) -> Vec<Finding> {
@@ -267,9 +268,12 @@ fn check_code(ctx: &Context) -> Vec<Finding> {
             None => unknown.push(r),
         }
     }
+    // The routes whose application is unknown (Django's, those on untraced objects)
+    // are the main service when they outnumber every known application.
     let main = apps
         .iter()
         .max_by(|a, b| a.1.len().cmp(&b.1.len()).then(b.0.cmp(a.0)))
+        .filter(|(_, routes)| routes.len() >= unknown.len())
         .map(|(app, _)| *app);
     let no_data_functions = functions_serving_no_data(&ctx.project.code);
     let mut out = Vec::new();
