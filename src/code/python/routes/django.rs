@@ -201,15 +201,17 @@ fn module_of(path: &str) -> String {
     path.strip_suffix(".py").unwrap_or(path).replace('/', ".")
 }
 
-/// HTTP methods named by a list of strings: `["GET", "post"]`.
+/// HTTP methods named by a list of strings, `["GET", "post"]`, or of constants named
+/// after them, `[POST]` (`from common.const.http import POST`).
 fn methods_of(source: &SharedSource, node: Node) -> Vec<Method> {
     let mut methods = Vec::new();
     if let Value::List(items) = value_of(source, node, 0) {
         for item in items {
-            if let Some(m) = item
-                .as_str()
-                .and_then(|s| Method::from_key(&s.to_ascii_lowercase()))
-            {
+            let name = match &item {
+                Value::Name(dotted) => Some(last(dotted)),
+                other => other.as_str(),
+            };
+            if let Some(m) = name.and_then(|s| Method::from_key(&s.to_ascii_lowercase())) {
                 if !methods.contains(&m) {
                     methods.push(m);
                 }
@@ -2775,12 +2777,17 @@ urlpatterns = router.urls
             (
                 "views.py",
                 r#"
+from rest_framework.decorators import action
 from rest_framework_bulk import BulkModelViewSet
+from common.const.http import POST
 from common.viewsets import AuditReadOnlyModelViewSet
 class OrgBulkModelViewSet(BulkModelViewSet):
     pass
 class AssetViewSet(OrgBulkModelViewSet):
     queryset = Asset.objects.all()
+    @action(detail=False, methods=[POST], url_path="sync")
+    def sync(self, request):
+        return None
 class LogViewSet(AuditReadOnlyModelViewSet):
     queryset = Log.objects.all()
 "#,
@@ -2801,6 +2808,8 @@ class LogViewSet(AuditReadOnlyModelViewSet):
                 "GET /logs/{pk}",
                 "PATCH /assets/{pk}",
                 "POST /assets",
+                // The method is a constant named after it.
+                "POST /assets/sync",
                 "PUT /assets/{pk}",
             ]
         );
