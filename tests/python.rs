@@ -993,6 +993,19 @@ fn each_application_in_a_repository_is_judged_on_its_own() {
     );
 }
 
+/// `count` DRF views answering `verb`, which the project's default permission protects,
+/// and their `path()` lines.
+fn add_drf_views(views: &mut String, urls: &mut String, count: usize, verb: &str) {
+    for i in 0..count {
+        views.push_str(&format!(
+            "class Thing{i}(APIView):\n    def {verb}(self, request):\n        return None\n\n"
+        ));
+        urls.push_str(&format!(
+            "    path(\"things{i}/\", views.Thing{i}.as_view()),\n"
+        ));
+    }
+}
+
 #[test]
 fn library_views_open_by_design_are_not_reported() {
     let dir = tempfile::tempdir().unwrap();
@@ -1016,14 +1029,7 @@ fn library_views_open_by_design_are_not_reported() {
         "    path(\"reports/\", views.Reports.as_view()),\n",
         "    path(\"share/<slug:slug>/\", views.Shared.as_view()),\n",
     ));
-    for i in 0..16 {
-        views.push_str(&format!(
-            "class Thing{i}(APIView):\n    def get(self, request):\n        return None\n\n"
-        ));
-        urls.push_str(&format!(
-            "    path(\"things{i}/\", views.Thing{i}.as_view()),\n"
-        ));
-    }
+    add_drf_views(&mut views, &mut urls, 16, "get");
     views.push_str("class Reports(View):\n    def get(self, request):\n        return None\n\n");
     // Open on purpose, in DRF's words, though a plain view does not read them.
     views.push_str("class Shared(View):\n    permission_classes = []\n\n    def get(self, request, slug):\n        return None\n");
@@ -1052,14 +1058,7 @@ fn a_sidecar_app_beside_a_django_service_is_judged_on_its_own() {
     let mut urls = String::from(
         "from django.urls import path\nfrom project import views\n\nurlpatterns = [\n",
     );
-    for i in 0..4 {
-        views.push_str(&format!(
-            "class Thing{i}(APIView):\n    def post(self, request):\n        return None\n\n"
-        ));
-        urls.push_str(&format!(
-            "    path(\"things{i}/\", views.Thing{i}.as_view()),\n"
-        ));
-    }
+    add_drf_views(&mut views, &mut urls, 4, "post");
     views.push_str("class Purge(View):\n    def post(self, request):\n        return None\n");
     urls.push_str("    path(\"purge/\", views.Purge.as_view()),\n]\n");
     write(dir.path(), "project/views.py", &views);

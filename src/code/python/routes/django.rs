@@ -2240,7 +2240,7 @@ fn status_of(expr: &str) -> Option<u16> {
 
 #[cfg(test)]
 mod tests {
-    use crate::code::python::routes::test_support::{find, names, routes_of};
+    use crate::code::python::routes::test_support::{find, method_paths, names, routes_of};
     use crate::model::code::{Framework, Route};
     use crate::model::Method;
 
@@ -2793,11 +2793,7 @@ class LogViewSet(AuditReadOnlyModelViewSet):
 "#,
             ),
         ]);
-        let mut all: Vec<String> = routes
-            .iter()
-            .map(|r| format!("{} {}", r.method.upper(), r.path))
-            .collect();
-        all.sort();
+        let all = method_paths(&routes);
         assert_eq!(
             all,
             [

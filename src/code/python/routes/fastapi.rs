@@ -2603,7 +2603,7 @@ pub(super) fn status_of(source: &SharedSource, node: Node) -> Option<u16> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::code::python::routes::test_support::{find, names, routes_of};
+    use crate::code::python::routes::test_support::{find, method_paths, names, routes_of};
 
     fn load(files: &[(&str, &str)]) -> Vec<Route> {
         routes_of(files, &[Framework::Fastapi])
@@ -2703,11 +2703,7 @@ CurrentUser = Annotated[User, Depends(get_current_user)]
     #[test]
     fn prefixes_resolve_across_files() {
         let routes = app();
-        let mut all: Vec<String> = routes
-            .iter()
-            .map(|r| format!("{} {}", r.method.upper(), r.path))
-            .collect();
-        all.sort();
+        let all = method_paths(&routes);
         assert_eq!(
             all,
             [
@@ -2798,11 +2794,7 @@ app.include_router(runs.router, prefix="/api")
 "#,
             ),
         ]);
-        let mut all: Vec<String> = routes
-            .iter()
-            .map(|r| format!("{} {}", r.method.upper(), r.path))
-            .collect();
-        all.sort();
+        let all = method_paths(&routes);
         assert_eq!(all, ["GET /api/flows/{id}", "POST /api/runs"]);
     }
 

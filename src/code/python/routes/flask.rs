@@ -1283,19 +1283,14 @@ fn returned_status(source: &crate::source::SharedSource, def: Node) -> Option<u1
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::code::python::routes::test_support::{find, names, routes_of};
+    use crate::code::python::routes::test_support::{find, method_paths, names, routes_of};
 
     fn load(files: &[(&str, &str)]) -> Vec<Route> {
         routes_of(files, &[Framework::Flask])
     }
 
     fn listing(routes: &[Route]) -> Vec<String> {
-        let mut all: Vec<String> = routes
-            .iter()
-            .map(|r| format!("{} {}", r.method.upper(), r.path))
-            .collect();
-        all.sort();
-        all
+        method_paths(routes)
     }
 
     const INIT: &str = r#"
@@ -1557,11 +1552,7 @@ def two_arguments():
     return ""
 "#,
         )]);
-        let mut all: Vec<String> = routes
-            .iter()
-            .map(|r| format!("{} {}", r.method.upper(), r.path))
-            .collect();
-        all.sort();
+        let all = method_paths(&routes);
         assert_eq!(all, ["GET /login", "POST /login"]);
     }
 

@@ -188,6 +188,16 @@ pub(crate) mod test_support {
             })
     }
 
+    /// "METHOD /path" of each route, sorted.
+    pub fn method_paths(routes: &[Route]) -> Vec<String> {
+        let mut all: Vec<String> = routes
+            .iter()
+            .map(|r| format!("{} {}", r.method.upper(), r.path))
+            .collect();
+        all.sort();
+        all
+    }
+
     pub fn names(evidence: &[Evidence]) -> Vec<&str> {
         evidence.iter().map(|e| e.name.as_str()).collect()
     }
