@@ -487,8 +487,8 @@ impl Translator {
 
 /// The names `with op.batch_alter_table(table) as name:` binds in each function, with
 /// where each binding starts and the table it stands for, in source order.
-fn batch_tables(code: &CodeModel) -> HashMap<(usize, &str), Vec<(usize, String)>> {
-    let mut out: HashMap<(usize, &str), Vec<(usize, String)>> = HashMap::new();
+fn batch_tables(code: &CodeModel) -> BatchTables<'_> {
+    let mut out = BatchTables::new();
     for a in &code.assignments {
         let (Some(f), Value::Call { callee, args }) = (a.function, &a.value) else {
             continue;
@@ -524,8 +524,16 @@ pub fn histories(code: &CodeModel, dialect: SqlDialect) -> Vec<SchemaHistory> {
         .collect();
     dirs.sort_unstable();
     dirs.dedup();
+    let batches = batch_tables(code);
     dirs.into_iter()
-        .filter_map(|dir| history(code, dialect_of_folder(dir).unwrap_or(dialect), dir))
+        .filter_map(|dir| {
+            history(
+                code,
+                dialect_of_folder(dir).unwrap_or(dialect),
+                dir,
+                &batches,
+            )
+        })
         .collect()
 }
 
@@ -544,7 +552,15 @@ fn dialect_of_folder(dir: &str) -> Option<SqlDialect> {
         })
 }
 
-fn history(code: &CodeModel, dialect: SqlDialect, dir: &str) -> Option<SchemaHistory> {
+/// The names `with op.batch_alter_table(...) as name:` binds, by function and name.
+type BatchTables<'c> = HashMap<(usize, &'c str), Vec<(usize, String)>>;
+
+fn history(
+    code: &CodeModel,
+    dialect: SqlDialect,
+    dir: &str,
+    batches: &BatchTables,
+) -> Option<SchemaHistory> {
     // Revision files: `revision = "..."` and `down_revision = ...` at module level, in a
     // `versions/` folder.
     let mut revisions: BTreeMap<String, Revision> = BTreeMap::new();
@@ -625,7 +641,6 @@ fn history(code: &CodeModel, dialect: SqlDialect, dir: &str) -> Option<SchemaHis
     }
     let translator = Translator { dialect };
     let mut replayer = Replayer::new(dialect, dir);
-    let batches = batch_tables(code);
     // Each call with the table a batch operation works on (`None` for `op.*`).
     let mut calls_by_function: HashMap<usize, Vec<(&Call, Option<&str>)>> = HashMap::new();
     for call in &code.calls {

@@ -1,6 +1,7 @@
 //! perf/n-plus-one: a query per row of another query.
 
 use crate::finding::Finding;
+use crate::model::code::Call;
 use crate::rules::common::in_test_code;
 use crate::rules::Context;
 
@@ -72,11 +73,7 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
     // One finding per loop: a loop body making five queries is one fix (fetch the
     // related rows up front), and five findings would bury the others. Loops are told
     // apart by their function and their iterable as written.
-    let mut groups: Vec<(
-        &crate::model::code::Call,
-        &str,
-        Vec<&crate::model::code::Call>,
-    )> = Vec::new();
+    let mut groups: Vec<(&Call, &str, Vec<&Call>)> = Vec::new();
     let mut group_of: std::collections::HashMap<(&str, Option<usize>, &str), usize> =
         std::collections::HashMap::new();
     for call in calls {

@@ -251,10 +251,10 @@ fn functions_serving_no_data(
 /// writes are reported once.
 /// Routes are judged per application: a second service in the repository (a telemetry
 /// receiver, a setup wizard) is not measured against the main one's protection. Routes
-/// whose application is not known belong to the largest one, or are the main service
-/// themselves when they outnumber it. A second application that
-/// shows no authentication at all is a separate service open by design, or one archlint
-/// cannot judge: nothing of it is reported.
+/// whose application is not known (Django's, those on untraced objects) belong to the
+/// largest application, or are the main service themselves when they outnumber it. A
+/// second application that shows no authentication at all is a separate service open
+/// by design, or one archlint cannot judge: nothing of it is reported.
 fn check_code(ctx: &Context) -> Vec<Finding> {
     use std::collections::BTreeMap;
 
@@ -268,28 +268,28 @@ fn check_code(ctx: &Context) -> Vec<Finding> {
             None => unknown.push(r),
         }
     }
-    // The routes whose application is unknown (Django's, those on untraced objects)
-    // are the main service when they outnumber every known application.
     let main = apps
         .iter()
         .max_by(|a, b| a.1.len().cmp(&b.1.len()).then(b.0.cmp(a.0)))
         .filter(|(_, routes)| routes.len() >= unknown.len())
         .map(|(app, _)| *app);
-    let no_data_functions = functions_serving_no_data(&ctx.project.code);
-    let mut out = Vec::new();
-    let mut unknown = Some(unknown);
+    let mut groups: Vec<(Vec<&Route>, bool)> = Vec::new();
     for (app, mut routes) in apps {
         let is_main = Some(app) == main;
         if is_main {
-            routes.extend(unknown.take().unwrap_or_default());
+            routes.append(&mut unknown);
             routes.sort_by_key(|r| (r.location.path(), r.location.span.start));
         }
-        out.extend(check_app(ctx, &routes, is_main, &no_data_functions));
+        groups.push((routes, is_main));
     }
-    if let Some(routes) = unknown.filter(|r| !r.is_empty()) {
-        out.extend(check_app(ctx, &routes, true, &no_data_functions));
+    if !unknown.is_empty() {
+        groups.push((unknown, true));
     }
-    out
+    let no_data_functions = functions_serving_no_data(&ctx.project.code);
+    groups
+        .iter()
+        .flat_map(|(routes, is_main)| check_app(ctx, routes, *is_main, &no_data_functions))
+        .collect()
 }
 
 fn check_app(

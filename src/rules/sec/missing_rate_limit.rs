@@ -51,8 +51,6 @@ const CREDENTIAL_WORDS: &[&str] = &[
     "challenge",
 ];
 
-/// Whether a segment before the first parameter has a credential word as one of its
-/// `-` or `_` separated parts (`email-otp`, `forgot_password`, `sign-in`).
 /// Signing out guesses nothing: `/logout`, `/auth/sign-out`.
 fn signs_out(path: &str) -> bool {
     segments(path).last().is_some_and(|s| {
@@ -63,8 +61,10 @@ fn signs_out(path: &str) -> bool {
     })
 }
 
-/// OAuth's token endpoint (`/oauth2/token`, django-oauth-toolkit's `/o/token`) takes
-/// client secrets and authorization codes.
+/// Whether a segment before the first parameter is a credential word, or has one as
+/// one of its `-` or `_` separated parts (`email-otp`, `forgot_password`, `sign-in`); or
+/// the path is OAuth's token endpoint (`/oauth2/token`, django-oauth-toolkit's
+/// `/o/token`), which takes client secrets and authorization codes.
 fn guesses_credentials(path: &str) -> bool {
     let literal: Vec<String> = segments(path)
         .take_while(|s| !is_param(s))

@@ -871,6 +871,16 @@ impl<'a> Index<'a> {
         self.files.get(file).map(|f| &f.source)
     }
 
+    /// `object`, when it is an application built in the code by one of the
+    /// constructors `apps` (not one a function receives): the root of its mount chain
+    /// names the application its routes belong to.
+    pub fn built_app(&self, object: usize, apps: &[&str]) -> Option<usize> {
+        self.objects
+            .get(object)
+            .filter(|o| apps.contains(&o.constructor.as_str()) && !o.is_parameter())
+            .map(|_| object)
+    }
+
     /// Where object `object` is built, as [`Route::app`] names an application.
     pub fn app_key(&self, object: usize) -> Option<String> {
         let o = self.objects.get(object)?;
@@ -1812,12 +1822,7 @@ impl<'a> FastApi<'a> {
         };
         let parents: Vec<&Edge> = self.edges.iter().filter(|e| e.child == object).collect();
         if parents.is_empty() || visiting.len() > MAX_DEPTH || visiting.contains(&object) {
-            let app = self
-                .index
-                .objects
-                .get(object)
-                .filter(|o| o.constructor == "FastAPI" && !o.is_parameter())
-                .map(|_| object);
+            let app = self.index.built_app(object, &["FastAPI"]);
             return vec![Mount { app, ..own }];
         }
         visiting.push(object);

@@ -517,12 +517,7 @@ impl<'a> Flask<'a> {
         let own_limits = self.limits.get(object).cloned().unwrap_or_default();
         let parents: Vec<&Edge> = self.edges.iter().filter(|e| e.child == object).collect();
         if parents.is_empty() || visiting.len() > MAX_DEPTH || visiting.contains(&object) {
-            let app = self
-                .index
-                .objects
-                .get(object)
-                .filter(|o| APPS.contains(&o.constructor.as_str()) && !o.is_parameter())
-                .map(|_| object);
+            let app = self.index.built_app(object, APPS);
             return vec![Mount {
                 prefix: own_prefix.unwrap_or_default(),
                 auth: own_auth,
@@ -1552,8 +1547,7 @@ def two_arguments():
     return ""
 "#,
         )]);
-        let all = method_paths(&routes);
-        assert_eq!(all, ["GET /login", "POST /login"]);
+        assert_eq!(method_paths(&routes), ["GET /login", "POST /login"]);
     }
 
     #[test]

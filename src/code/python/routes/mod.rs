@@ -112,15 +112,15 @@ pub fn normalise_path(template: &str) -> String {
             _ => out.push(c),
         }
     }
-    drop_optional_marks(&out)
+    drop_optional_marks(out)
 }
 
 /// What is left of a regular expression's optional parts once parameters are named:
 /// `share/{slug}/?` and `logo(?:/{filename})?/?` match `share/{slug}` and
 /// `logo/{filename}`.
-fn drop_optional_marks(path: &str) -> String {
+fn drop_optional_marks(path: String) -> String {
     if !path.contains('?') {
-        return path.to_string();
+        return path;
     }
     // `((?P<terminal>[^/.]{36})/)?status`: an optional group around a parameter.
     let mut out = path
