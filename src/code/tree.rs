@@ -164,13 +164,17 @@ impl Tree {
     /// no field.
     pub fn copy(tree: &tree_sitter::Tree, grammar: &'static Grammar) -> Self {
         let mut nodes: Vec<Raw> = Vec::with_capacity(tree.root_node().descendant_count());
-        // Open nodes, innermost last: their subtree ends once the walk leaves them.
-        let mut open: Vec<u32> = Vec::new();
+        // Open nodes, innermost last, with how many of their children are still to be
+        // visited. Tree-sitter's cursor finds a node's next sibling, or that it has
+        // none, by climbing through the grammar's hidden rules, which costs several
+        // times a step down; knowing the count, the walk only asks for siblings that
+        // exist, and never asks a leaf for its first child.
+        let mut open: Vec<(u32, usize)> = Vec::new();
         let mut cursor = tree.walk();
         loop {
             let node = cursor.node();
             let kind = node.kind_id();
-            let parent = open.last().copied().unwrap_or(NO_PARENT);
+            let parent = open.last().map_or(NO_PARENT, |&(id, _)| id);
             let parent_has_fields = nodes
                 .get(parent as usize)
                 .is_none_or(|p| grammar.has_fields(p.kind));
@@ -190,25 +194,29 @@ impl Tree {
                     kind,
                     field,
                 });
-                if cursor.goto_first_child() {
-                    open.push(id);
+                let children = node.child_count();
+                if children > 0 && cursor.goto_first_child() {
+                    open.push((id, children));
                     continue;
                 }
             }
+            // The node is done: on to its next sibling, or up to close its parent.
             loop {
-                if cursor.goto_next_sibling() {
-                    break;
-                }
-                if !cursor.goto_parent() {
+                let Some((_, left)) = open.last_mut() else {
                     nodes.shrink_to_fit();
                     return Tree { nodes, grammar };
+                };
+                *left -= 1;
+                if *left > 0 && cursor.goto_next_sibling() {
+                    break;
                 }
-                if let Some(closed) = open.pop() {
+                if let Some((closed, _)) = open.pop() {
                     let end = nodes.len() as u32;
                     if let Some(raw) = nodes.get_mut(closed as usize) {
                         raw.subtree_end = end;
                     }
                 }
+                cursor.goto_parent();
             }
         }
     }
