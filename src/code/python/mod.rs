@@ -98,10 +98,7 @@ pub fn load<R: Send>(
     });
     let (out, parsed) = crate::timings::time("merge facts", || merge(per_file));
     let (routes, beside) = crate::timings::time("routes", || {
-        rayon::join(
-            || routes::extract(&parsed, &out.model),
-            || beside(&out.model),
-        )
+        routes::extract(&parsed, &out.model, || beside(&out.model))
     });
     let mut out = out;
     out.model.routes = routes;

@@ -645,7 +645,7 @@ struct Walk {
 
 type Registrations<'a> = HashMap<(usize, String), Vec<(usize, Node<'a>)>>;
 
-struct Project<'a> {
+pub(super) struct Project<'a> {
     files: &'a [ParsedFile],
     model: &'a CodeModel,
     /// Any source, returned for an out-of-range file index (never expected).
@@ -660,14 +660,18 @@ struct Project<'a> {
     root_urlconf: Option<usize>,
 }
 
-pub fn extract(files: &[ParsedFile], model: &CodeModel) -> Vec<Route> {
+/// The files indexed for Django (in parallel) with their URL confs, when the project
+/// imports Django or DRF and declares URL patterns.
+pub(super) fn index<'a>(files: &'a [ParsedFile], model: &'a CodeModel) -> Option<Project<'a>> {
     if !model.imports_any(&["django", "rest_framework"]) {
-        return Vec::new();
+        return None;
     }
-    match Project::new(files, model) {
-        Some(project) => project.routes(),
-        None => Vec::new(),
-    }
+    Project::new(files, model)
+}
+
+/// The routes of the URL confs, includes followed.
+pub(super) fn resolve(project: Project<'_>) -> Vec<Route> {
+    project.routes()
 }
 
 impl<'a> Project<'a> {

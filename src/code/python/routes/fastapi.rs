@@ -1615,13 +1615,18 @@ struct FastApi<'a> {
     mount_cache: std::cell::RefCell<FxHashMap<usize, Vec<Mount<'a>>>>,
 }
 
-pub fn extract(files: &[ParsedFile], model: &CodeModel) -> Vec<Route> {
+/// The files indexed for FastAPI (in parallel), when the project imports it.
+pub(super) fn index<'a>(files: &'a [ParsedFile], model: &'a CodeModel) -> Option<Index<'a>> {
     if !model.imports_any(&["fastapi"]) {
-        return Vec::new();
+        return None;
     }
-    let index = crate::timings::time("fastapi: index", || {
+    Some(crate::timings::time("fastapi: index", || {
         Index::build(files, model, CONSTRUCTORS)
-    });
+    }))
+}
+
+/// The routes across the indexed files: a serial walk of routers and their mounts.
+pub(super) fn resolve(index: Index<'_>) -> Vec<Route> {
     let mut fastapi = FastApi {
         index,
         prefixes: Vec::new(),

@@ -120,7 +120,9 @@ struct Flask<'a> {
     mount_cache: std::cell::RefCell<std::collections::HashMap<usize, Vec<Mount>>>,
 }
 
-pub fn extract(files: &[ParsedFile], model: &CodeModel) -> Vec<Route> {
+/// The files indexed for Flask (in parallel), when the project imports it or an
+/// extension.
+pub(super) fn index<'a>(files: &'a [ParsedFile], model: &'a CodeModel) -> Option<Index<'a>> {
     if !model.imports_any(&[
         "flask",
         "apiflask",
@@ -128,9 +130,14 @@ pub fn extract(files: &[ParsedFile], model: &CodeModel) -> Vec<Route> {
         "flask_restful",
         "flask_restx",
     ]) {
-        return Vec::new();
+        return None;
     }
-    let index = Index::build(files, model, CONSTRUCTORS);
+    Some(Index::build(files, model, CONSTRUCTORS))
+}
+
+/// The routes across the indexed files: a serial walk of blueprints and their
+/// registrations.
+pub(super) fn resolve(index: Index<'_>) -> Vec<Route> {
     let count = index.objects.len();
     let mut flask = Flask {
         index,

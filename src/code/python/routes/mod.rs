@@ -9,14 +9,32 @@ pub mod flask;
 use super::ParsedFile;
 use crate::model::code::{CodeModel, Route};
 
-pub fn extract(files: &[ParsedFile], model: &CodeModel) -> Vec<Route> {
-    let mut routes = crate::timings::time("routes: fastapi", || fastapi::extract(files, model));
-    routes.extend(crate::timings::time("routes: flask", || {
-        flask::extract(files, model)
-    }));
-    routes.extend(crate::timings::time("routes: django", || {
-        django::extract(files, model)
-    }));
+/// The routes of every framework, and `beside`'s result: indexing the files is
+/// parallel, resolving routes across them is a serial walk, so `beside` (work that
+/// needs the facts but not the routes) runs during the walk on the core it leaves free.
+pub fn extract<R: Send>(
+    files: &[ParsedFile],
+    model: &CodeModel,
+    beside: impl FnOnce() -> R + Send,
+) -> (Vec<Route>, R) {
+    let fastapi = fastapi::index(files, model);
+    let flask = crate::timings::time("flask: index", || flask::index(files, model));
+    let django = crate::timings::time("django: index", || django::index(files, model));
+    let (mut routes, beside) = rayon::join(
+        || {
+            let mut routes = crate::timings::time("routes: fastapi", || {
+                fastapi.map(fastapi::resolve).unwrap_or_default()
+            });
+            routes.extend(crate::timings::time("routes: flask", || {
+                flask.map(flask::resolve).unwrap_or_default()
+            }));
+            routes.extend(crate::timings::time("routes: django", || {
+                django.map(django::resolve).unwrap_or_default()
+            }));
+            routes
+        },
+        beside,
+    );
     // An app built inside a test exercises the framework; it is not the service's API.
     routes.retain(|r| !super::is_test_path(r.location.path()));
     routes.sort_by(|a, b| {
@@ -27,7 +45,7 @@ pub fn extract(files: &[ParsedFile], model: &CodeModel) -> Vec<Route> {
             b.method,
         ))
     });
-    routes
+    (routes, beside)
 }
 
 /// Joins a prefix and a path the way routers do: one `/` between them, none at the end
