@@ -35,12 +35,25 @@ pub struct FileFacts {
 
 /// Which children of a node run in another context than the node itself: a loop's
 /// body (once per item), a branch's body (under its condition).
-#[derive(Clone, Copy)]
+/// Node and context numbers are `u32`: this is kept for every node of a file, and
+/// half the width is half the memory written per node.
+#[derive(Clone, Copy, Default)]
 enum Body {
-    /// One child: a `for` statement's body, an `if`/`elif`/`else` branch's block.
-    Child(usize, usize),
+    #[default]
+    Same,
+    /// One child (by node index) in a context: a `for` statement's body, an
+    /// `if`/`elif`/`else` branch's block.
+    Child(u32, u32),
     /// Everything in a comprehension but its `for ... in` clauses.
-    AllButClauses(usize),
+    AllButClauses(u32),
+}
+
+/// What a node's children are visited in: the node's own context for its children,
+/// and where some of them differ.
+#[derive(Clone, Copy, Default)]
+struct ChildContext {
+    context: u32,
+    body: Body,
 }
 
 /// The context a node is visited in.
@@ -561,18 +574,17 @@ pub fn extract(source: &SharedSource, tree: &Tree) -> FileFacts {
     let mut contexts: Vec<Context> = vec![Context::default()];
     // Nodes are visited in source order, each after its parent: what a node's children
     // are visited in is recorded by node, and a child reads it from its parent.
-    let mut children_ctx: Vec<usize> = vec![0; tree.len()];
-    let mut bodies: Vec<Option<Body>> = vec![None; tree.len()];
+    let mut children: Vec<ChildContext> = vec![ChildContext::default(); tree.len()];
     tree.root_node().visit(|node| {
         let ctx_id = match node.parent() {
             None => 0,
             Some(parent) => {
-                let inherited = children_ctx[parent.index()];
-                match bodies[parent.index()] {
-                    Some(Body::Child(body, inner)) if body == node.index() => inner,
-                    Some(Body::AllButClauses(inner)) if node.kind_id() != k.for_in_clause => inner,
-                    _ => inherited,
-                }
+                let of_parent = children[parent.index()];
+                (match of_parent.body {
+                    Body::Child(body, inner) if body as usize == node.index() => inner,
+                    Body::AllButClauses(inner) if node.kind_id() != k.for_in_clause => inner,
+                    _ => of_parent.context,
+                }) as usize
             }
         };
         let kind = node.kind_id();
@@ -675,7 +687,7 @@ pub fn extract(source: &SharedSource, tree: &Tree) -> FileFacts {
             }
             _ => {}
         }
-        children_ctx[node.index()] = child_ctx;
+        children[node.index()].context = child_ctx as u32;
         // A branch's block runs under its condition.
         let branch = if kind == k.if_statement || kind == k.elif_clause {
             node.field("condition")
@@ -693,7 +705,8 @@ pub fn extract(source: &SharedSource, tree: &Tree) -> FileFacts {
             let mut inner = contexts.get(child_ctx).cloned().unwrap_or_default();
             inner.guard = Some(condition.into());
             contexts.push(inner);
-            bodies[node.index()] = Some(Body::Child(block.index(), contexts.len() - 1));
+            children[node.index()].body =
+                Body::Child(block.index() as u32, (contexts.len() - 1) as u32);
         }
         // The body of a loop (or comprehension) runs once per item of its iterable.
         let comprehension = k.comprehensions.contains(&kind);
@@ -714,11 +727,12 @@ pub fn extract(source: &SharedSource, tree: &Tree) -> FileFacts {
                 .map(|f| dotted(source, f));
             inner.loops.insert(0, callee);
             contexts.push(inner);
-            let inner = contexts.len() - 1;
-            bodies[node.index()] = if comprehension {
-                Some(Body::AllButClauses(inner))
+            let inner = (contexts.len() - 1) as u32;
+            children[node.index()].body = if comprehension {
+                Body::AllButClauses(inner)
             } else {
-                node.field("body").map(|b| Body::Child(b.index(), inner))
+                node.field("body")
+                    .map_or(Body::Same, |b| Body::Child(b.index() as u32, inner))
             };
         }
         true
