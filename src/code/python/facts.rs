@@ -73,36 +73,70 @@ fn location(source: &SharedSource, node: Node) -> Location {
     Location::new(source, Span::new(node.start_byte(), node.end_byte()))
 }
 
-/// `a.b.c` for names and attributes; a call in the chain contributes its callee.
-pub fn dotted(source: &SharedSource, node: Node) -> String {
-    // Segments are gathered from the last one back, as slices of the source: one
-    // allocation for the name, not one per segment.
-    let mut parts: Vec<&str> = Vec::new();
-    let mut current = Some(node);
-    while let Some(n) = current {
-        if parts.len() >= 64 {
-            break;
+/// The segments of a dotted name, last first: on the stack for the usual few.
+struct Segments<'s> {
+    few: [&'s str; 8],
+    many: Vec<&'s str>,
+    count: usize,
+}
+
+impl<'s> Segments<'s> {
+    fn push(&mut self, part: &'s str) {
+        if let Some(slot) = self.few.get_mut(self.count) {
+            *slot = part;
+        } else {
+            if self.many.is_empty() {
+                self.many.extend_from_slice(&self.few);
+            }
+            self.many.push(part);
         }
-        match n.kind() {
-            "identifier" => {
-                parts.push(text(source, n));
-                current = None;
-            }
-            "attribute" => {
-                if let Some(attr) = n.field("attribute") {
-                    parts.push(text(source, attr));
-                }
-                current = n.field("object");
-            }
-            "call" => current = n.field("function"),
-            "subscript" => current = n.field("value"),
-            "parenthesized_expression" => current = n.named_child(0),
-            _ => {
-                parts.push("?");
-                current = None;
-            }
+        self.count += 1;
+    }
+
+    fn as_slice(&self) -> &[&'s str] {
+        match self.few.get(..self.count) {
+            Some(few) => few,
+            None => &self.many,
         }
     }
+}
+
+/// `a.b.c` for names and attributes; a call in the chain contributes its callee.
+pub fn dotted(source: &SharedSource, node: Node) -> String {
+    // Called for every callee and name: segments are slices of the source, so that the
+    // name is the one allocation.
+    const MAX_SEGMENTS: usize = 64;
+    let k = kinds();
+    let mut parts = Segments {
+        few: [""; 8],
+        many: Vec::new(),
+        count: 0,
+    };
+    let mut current = Some(node);
+    while let Some(n) = current {
+        if parts.count == MAX_SEGMENTS {
+            break;
+        }
+        let kind = n.kind_id();
+        current = None;
+        if kind == k.identifier {
+            parts.push(text(source, n));
+        } else if kind == k.attribute {
+            if let Some(attr) = n.field("attribute") {
+                parts.push(text(source, attr));
+            }
+            current = n.field("object");
+        } else if kind == k.call {
+            current = n.field("function");
+        } else if kind == k.subscript {
+            current = n.field("value");
+        } else if kind == k.parenthesized_expression {
+            current = n.named_child(0);
+        } else {
+            parts.push("?");
+        }
+    }
+    let parts = parts.as_slice();
     let mut out = String::with_capacity(parts.iter().map(|p| p.len() + 1).sum());
     for (i, part) in parts.iter().rev().enumerate() {
         if i > 0 {
@@ -534,6 +568,10 @@ struct Kinds {
     elif_clause: u16,
     else_clause: u16,
     with_item: u16,
+    identifier: u16,
+    attribute: u16,
+    subscript: u16,
+    parenthesized_expression: u16,
 }
 
 fn kinds() -> &'static Kinds {
@@ -556,6 +594,10 @@ fn kinds() -> &'static Kinds {
             elif_clause: id("elif_clause"),
             else_clause: id("else_clause"),
             with_item: id("with_item"),
+            identifier: id("identifier"),
+            attribute: id("attribute"),
+            subscript: id("subscript"),
+            parenthesized_expression: id("parenthesized_expression"),
             comprehensions: [
                 id("list_comprehension"),
                 id("set_comprehension"),
@@ -745,4 +787,37 @@ pub fn extract(source: &SharedSource, tree: &Tree) -> FileFacts {
     facts.returns.shrink_to_fit();
     facts.imports.shrink_to_fit();
     facts
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use crate::source::SourceFile;
+
+    fn callees(code: &str) -> Vec<String> {
+        let source = Arc::new(SourceFile::new(
+            "app.py".into(),
+            "app.py".into(),
+            code.into(),
+        ));
+        let (tree, _) = super::super::parse(&source).expect("parses");
+        super::extract(&source, &tree)
+            .calls
+            .into_iter()
+            .map(|c| c.callee)
+            .collect()
+    }
+
+    #[test]
+    fn callees_keep_every_segment_however_many() {
+        assert_eq!(
+            callees("a.b.c.d.e.f.g.h.i.j.k()\n(x).y[0].z()\nf()\n"),
+            ["a.b.c.d.e.f.g.h.i.j.k", "x.y.z", "f"]
+        );
+        assert_eq!(
+            callees("db.query(User).filter(x).all()\n")[0],
+            "db.query.filter.all"
+        );
+    }
 }
