@@ -65,12 +65,17 @@ fn parse_tree_sitter(text: &str) -> Option<tree_sitter::Tree> {
     })
 }
 
-/// `tests/`, `e2e/` and `cypress/` folders, `test_x.py`, `x_test.py`, `conftest.py`.
+/// Code that exercises the service rather than serving: `tests/`, `test/`, `e2e/`,
+/// `cypress/`, `benches/` and `benchmarks/` folders, `test_x.py`, `x_test.py`,
+/// `conftest.py`.
 pub fn is_test_path(path: &str) -> bool {
     let file = path.rsplit('/').next().unwrap_or(path);
-    path.split('/')
-        .any(|d| matches!(d, "tests" | "test" | "e2e" | "cypress"))
-        || file.starts_with("test_")
+    path.split('/').any(|d| {
+        matches!(
+            d,
+            "tests" | "test" | "e2e" | "cypress" | "benches" | "benchmarks"
+        )
+    }) || file.starts_with("test_")
         || file.ends_with("_test.py")
         || file == "conftest.py"
 }
@@ -296,6 +301,8 @@ mod tests {
             "app/test/views.py",
             "cypress/e2e/auth/main.py",
             "frontend/e2e/server.py",
+            "benches/bench_count_flow_runs.py",
+            "benchmarks/queries.py",
             "app/test_orders.py",
             "app/orders_test.py",
             "conftest.py",
@@ -306,6 +313,7 @@ mod tests {
             "app/testing_tools.py",
             "app/contest/views.py",
             "app/latest.py",
+            "app/workbench/views.py",
         ] {
             assert!(!is_test_path(path), "{path}");
         }
