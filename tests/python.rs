@@ -1115,3 +1115,45 @@ fn a_router_depending_on_a_public_marker_is_open_on_purpose() {
     assert_eq!(info["public"]["name"], "check_public", "{json}");
     assert_eq!(info["auth"], serde_json::json!([]), "{json}");
 }
+
+#[test]
+fn a_login_lockout_covers_the_credential_routes_but_not_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "shop/urls.py",
+        concat!(
+            "from django.urls import path\n",
+            "from rest_framework_simplejwt.views import TokenObtainPairView\n",
+            "from shop import views\n\n",
+            "urlpatterns = [\n",
+            "    path(\"api/login/\", TokenObtainPairView.as_view()),\n",
+            "    path(\"api/orders/\", views.OrderList.as_view()),\n",
+            "]\n",
+        ),
+    );
+    write(
+        dir.path(),
+        "shop/views.py",
+        concat!(
+            "from rest_framework.views import APIView\n",
+            "from rest_framework.throttling import UserRateThrottle\n\n",
+            "class OrderList(APIView):\n",
+            "    throttle_classes = [UserRateThrottle]\n\n",
+            "    def get(self, request):\n        return []\n",
+        ),
+    );
+    let settings = |apps: &str| {
+        format!(
+            "ROOT_URLCONF = \"shop.urls\"\nINSTALLED_APPS = [\"django.contrib.auth\", \"rest_framework\"{apps}]\n"
+        )
+    };
+    write(dir.path(), "shop/settings.py", &settings(""));
+    assert_eq!(
+        positions(&run(dir.path(), &["sec/missing-rate-limit"])),
+        ["shop/urls.py:6:5 sec/missing-rate-limit warning"]
+    );
+    // django-axes locks out whoever fails to log in too often, whatever the view.
+    write(dir.path(), "shop/settings.py", &settings(", \"axes\""));
+    assert!(positions(&run(dir.path(), &["sec/missing-rate-limit"])).is_empty());
+}

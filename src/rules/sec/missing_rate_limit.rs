@@ -2,6 +2,7 @@
 //! operations without a 429.
 
 use crate::finding::Finding;
+use crate::model::code::{last_segment, Value};
 use crate::model::path::{is_param, segments};
 use crate::model::{Endpoint, Method, Response};
 use crate::rules::Context;
@@ -155,6 +156,31 @@ const LIMITER_MODULES: &[&str] = &[
     "limits",
 ];
 
+/// Django apps that lock an account or a client out after failed logins, whatever view
+/// the login goes through (they hook Django's authentication).
+const LOCKOUT_APPS: &[&str] = &["axes", "defender"];
+
+/// Whether the Django settings install a login lockout: the app, its middleware or its
+/// authentication backend named in `INSTALLED_APPS`, `MIDDLEWARE` or
+/// `AUTHENTICATION_BACKENDS`.
+fn has_login_lockout(code: &crate::model::code::CodeModel) -> bool {
+    let names_lockout = |value: &Value| match value {
+        Value::Str(s) => LOCKOUT_APPS
+            .iter()
+            .any(|app| s == app || s.starts_with(&format!("{app}."))),
+        _ => false,
+    };
+    code.assignments.iter().any(|a| {
+        matches!(
+            last_segment(&a.target),
+            "INSTALLED_APPS" | "MIDDLEWARE" | "AUTHENTICATION_BACKENDS"
+        ) && match &a.value {
+            Value::List(items) => items.iter().any(names_lockout),
+            value => names_lockout(value),
+        }
+    })
+}
+
 /// Routes in code: no limiter anywhere in the project, or an authentication route the
 /// limiter does not cover.
 fn check_code(ctx: &Context) -> Vec<Finding> {
@@ -205,12 +231,13 @@ fn check_code(ctx: &Context) -> Vec<Finding> {
     if !imported && !any_evidence {
         return Vec::new();
     }
-    // Limiters with default limits cover every route.
+    // Limiters with default limits cover every route; a login lockout covers the
+    // routes where passwords are guessed.
     let defaults = code
         .calls
         .iter()
         .any(|c| c.method() == "Limiter" && c.keyword("default_limits").is_some());
-    if defaults {
+    if defaults || has_login_lockout(code) {
         return Vec::new();
     }
     code.routes
