@@ -1731,6 +1731,12 @@ impl<'a> Project<'a> {
             if list.is_some() {
                 if let Some((f, n)) = view.attr("paginate_by").filter(|(_, n)| n.kind() != "none") {
                     route.pagination.push(self.evidence(f, "paginate_by", n));
+                } else if let Some(method) = view.method("get_paginate_by") {
+                    // A project base that reads the page size from its settings.
+                    let at = method.node.field("name").unwrap_or(method.node);
+                    route
+                        .pagination
+                        .push(self.evidence(method.file, "get_paginate_by", at));
                 }
             }
             if !method_decorators.login_not_required && !class_decorators.login_not_required {
@@ -2531,6 +2537,47 @@ class DeviceEdit(DevicePermissionMixin, View):
                 .path()
                 .ends_with("inventory/mixins.py"));
         }
+    }
+
+    #[test]
+    fn a_list_view_paged_by_its_base_class_is_paginated() {
+        let routes = routes(&[
+            (
+                "config/urls.py",
+                r#"
+from django.urls import path
+from tags.views import TagList, LabelList
+
+urlpatterns = [path("tags/", TagList.as_view()), path("labels/", LabelList.as_view())]
+"#,
+            ),
+            (
+                "tags/views.py",
+                r#"
+from django.conf import settings
+from django.views.generic import ListView
+
+
+class PagedListView(ListView):
+    def get_paginate_by(self, queryset):
+        return settings.PAGE_SIZE
+
+
+class TagList(PagedListView):
+    model = Tag
+
+
+class LabelList(ListView):
+    model = Label
+"#,
+            ),
+        ]);
+        let tags = find(&routes, Method::Get, "/tags");
+        assert_eq!(names(&tags.pagination), ["get_paginate_by"]);
+        assert!(tags.collection.is_some());
+        let labels = find(&routes, Method::Get, "/labels");
+        assert!(labels.pagination.is_empty());
+        assert!(labels.collection.is_some());
     }
 
     #[test]
