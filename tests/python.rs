@@ -1157,3 +1157,33 @@ fn a_login_lockout_covers_the_credential_routes_but_not_the_rest() {
     write(dir.path(), "shop/settings.py", &settings(", \"axes\""));
     assert!(positions(&run(dir.path(), &["sec/missing-rate-limit"])).is_empty());
 }
+
+#[test]
+fn a_web_apps_scripts_and_manifest_are_public_but_a_data_export_is_not() {
+    let dir = tempfile::tempdir().unwrap();
+    // Twelve protected reads: reads are judged where nearly every route is protected.
+    let protected: String = (0..12)
+        .map(|i| format!("@app.route(\"/r{i}\")\n@login_required\ndef r{i}():\n    return []\n\n"))
+        .collect();
+    write(
+        dir.path(),
+        "app.py",
+        &format!(
+            "{}{protected}{}",
+            concat!(
+                "from flask import Flask\n",
+                "from flask_login import login_required\n\n",
+                "app = Flask(__name__)\n\n",
+            ),
+            concat!(
+                "@app.route(\"/service-worker.js\")\ndef worker():\n    return app.send_static_file(\"sw.js\")\n\n",
+                "@app.route(\"/manifest.json\")\ndef manifest():\n    return {\"name\": \"Shop\"}\n\n",
+                "@app.route(\"/orders.json\")\ndef export():\n    return []\n",
+            ),
+        ),
+    );
+    assert_eq!(
+        positions(&run(dir.path(), &["sec/missing-auth"])),
+        ["app.py:74:1 sec/missing-auth warning"]
+    );
+}

@@ -193,6 +193,39 @@ fn is_open_library_view(handler: &str) -> bool {
     OPEN_LIBRARY_VIEWS.iter().any(|m| handler.starts_with(m))
 }
 
+/// Files a browser or a crawler fetches before anyone logs in: a web app's scripts,
+/// styles and icons, its manifest and service worker, and the well-known files at the
+/// root of a site.
+const PUBLIC_FILE_SUFFIXES: &[&str] = &[
+    ".js",
+    ".mjs",
+    ".css",
+    ".map",
+    ".ico",
+    ".png",
+    ".svg",
+    ".webmanifest",
+];
+const PUBLIC_FILES: &[&str] = &[
+    "robots.txt",
+    "sitemap.xml",
+    "manifest.json",
+    "security.txt",
+    "humans.txt",
+    "browserconfig.xml",
+];
+
+/// Whether the path's last segment names such a file (`/service-worker.js`,
+/// `/manifest/{user}.webmanifest`, `/robots.txt`); a data export (`/orders.json`,
+/// `/report.csv`) is not one.
+fn names_public_file(path: &str) -> bool {
+    let last = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    PUBLIC_FILES.contains(&last.as_str())
+        || PUBLIC_FILE_SUFFIXES
+            .iter()
+            .any(|suffix| last.len() > suffix.len() && last.ends_with(suffix))
+}
+
 /// Calls whose result holds no data of the service: a file sent as is
 /// (`FileResponse`, Flask's `send_file` and `send_from_directory`) or a redirect
 /// (`redirect`, `RedirectResponse`, `HttpResponseRedirect`).
@@ -360,11 +393,13 @@ fn check_app(
             let serves_no_data = r.method == crate::model::Method::Get
                 && names_no_record
                 && r.function.is_some_and(|f| no_data_functions.contains(&f));
+            let public_file = r.method == crate::model::Method::Get && names_public_file(&r.path);
             !(authenticated(r)
                 || is_auth_flow_handler(&r.handler)
                 || is_open_library_view(&r.handler)
                 || is_capability_url(&r.path)
-                || serves_no_data)
+                || serves_no_data
+                || public_file)
         })
         .collect();
     let with_auth = routes.iter().filter(|r| authenticated(r)).count();
@@ -461,6 +496,29 @@ fn check_app(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn public_files_are_known_by_their_name() {
+        for path in [
+            "/service-worker.js",
+            "/static/app.min.css",
+            "/manifest/{user_id}.webmanifest",
+            "/robots.txt",
+            "/manifest.json",
+            "/favicon.ico",
+        ] {
+            assert!(super::names_public_file(path), "{path}");
+        }
+        for path in [
+            "/api/orders.json",
+            "/reports/{id}/export.csv",
+            "/js",
+            "/.js",
+            "/",
+        ] {
+            assert!(!super::names_public_file(path), "{path}");
+        }
+    }
 
     #[test]
     fn auth_flows_are_named_by_their_function_or_their_views_class() {
