@@ -103,18 +103,23 @@ fn is_not_credential_shaped(v: &str) -> bool {
     url || import_path || slot
 }
 
-/// A value that spells its own name is a label, not a secret: enum members
-/// (`PASSWORD = "PASSWORD"`, `INVALID_PASSWORD = "invalid_password"`) and form fields
-/// (`password="password"`).
+/// A value that spells its own name, or the end of it, is a label, not a secret: enum
+/// members (`PASSWORD = "PASSWORD"`, `INVALID_PASSWORD = "invalid_password"`), form
+/// fields (`password="password"`) and message constants
+/// (`ERROR_MSG_BAD_PASSPHRASE = "BAD_PASSPHRASE"`,
+/// `OUTPUT_CONTAINS_PRIVATE_KEY = "Contains private key"`).
 fn names_itself(name: &str, value: &str) -> bool {
-    let letters = |s: &str| -> String {
-        s.chars()
-            .filter(|c| c.is_ascii_alphanumeric())
-            .map(|c| c.to_ascii_lowercase())
+    let words = |s: &str| -> Vec<String> {
+        s.split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_ascii_lowercase)
             .collect()
     };
     let last = name.rsplit('.').next().unwrap_or(name);
-    letters(last) == letters(value)
+    let letters = |words: &[String]| words.concat();
+    let (name_words, value_words) = (words(last), words(value));
+    !value_words.is_empty()
+        && (letters(&name_words) == letters(&value_words) || name_words.ends_with(&value_words))
 }
 
 /// Key formats whose presence alone is enough.
