@@ -147,13 +147,21 @@ pub const REQUESTS_CALLS: &[&str] = &[
 ];
 
 /// Files only developers, CI, examples or seed scripts load: `settings/local.py`,
-/// `settings_ci.py`, `config_dev.py`, `fake_data.py`. Debug flags and literal secrets
-/// there are not what ships.
+/// `settings_ci.py`, `config_dev.py`, `fake_data.py`, and files in a folder named
+/// after one of those uses (`settings/development/base.py`, `examples/app.py`). Debug
+/// flags and literal secrets there are not what ships.
 pub fn is_developer_only_file(path: &str) -> bool {
-    let file = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    let lower = path.to_ascii_lowercase();
+    let mut parts = lower.rsplit('/');
+    let file = parts.next().unwrap_or(&lower);
     let stem = file.trim_end_matches(".py");
+    // A folder counts by its whole name only: `local_storage/` is not local settings.
     stem.split(['_', '-'])
         .any(|part| DEVELOPER_ONLY_WORDS.contains(&part))
+        || parts.any(|folder| {
+            DEVELOPER_ONLY_WORDS.contains(&folder)
+                || DEVELOPER_ONLY_WORDS.contains(&folder.trim_end_matches('s'))
+        })
 }
 
 /// Settings classes for developers and tests: `TestingConfig`, `DevelopmentConfig`,
@@ -178,3 +186,30 @@ const DEVELOPER_ONLY_WORDS: &[&str] = &[
     "seed",
     "populate",
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::is_developer_only_file;
+
+    #[test]
+    fn developer_only_files_are_known_by_their_name_or_their_folder() {
+        for path in [
+            "settings/local.py",
+            "config_dev.py",
+            "fake_data.py",
+            "mayan/settings/development/base.py",
+            "examples/app.py",
+            "ci/settings.py",
+        ] {
+            assert!(is_developer_only_file(path), "{path}");
+        }
+        for path in [
+            "app/local_storage/settings.py",
+            "settings/production.py",
+            "devices/views.py",
+            "app/settings.py",
+        ] {
+            assert!(!is_developer_only_file(path), "{path}");
+        }
+    }
+}
