@@ -1187,3 +1187,33 @@ fn a_web_apps_scripts_and_manifest_are_public_but_a_data_export_is_not() {
         ["app.py:74:1 sec/missing-auth warning"]
     );
 }
+
+#[test]
+fn a_health_view_counts_wherever_it_is_mounted() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "app.py",
+        concat!(
+            "from flask import Flask\n\n",
+            "app = Flask(__name__)\n\n",
+            "@app.route(\"/orders\")\ndef orders():\n    return []\n\n",
+        ),
+    );
+    assert_eq!(
+        positions(&run(dir.path(), &["ops/missing-health-check"])),
+        ["app.py:5:1 ops/missing-health-check info"]
+    );
+    // Mounted at the root of its blueprint or URL conf, the probe is known by its name.
+    write(
+        dir.path(),
+        "app.py",
+        concat!(
+            "from flask import Flask\n\n",
+            "app = Flask(__name__)\n\n",
+            "@app.route(\"/orders\")\ndef orders():\n    return []\n\n",
+            "@app.route(\"/\")\ndef health_check():\n    return {\"ok\": True}\n",
+        ),
+    );
+    assert!(positions(&run(dir.path(), &["ops/missing-health-check"])).is_empty());
+}

@@ -30,6 +30,17 @@ fn check_spec(ctx: &Context) -> Vec<Finding> {
         .collect()
 }
 
+/// A GET route whose handler is named as a probe, wherever it is mounted
+/// (`path("", health_check)` in an app's URL conf).
+fn is_health_handler(route: &crate::model::code::Route) -> bool {
+    let name = crate::model::code::last_segment(&route.handler).to_ascii_lowercase();
+    route.method == crate::model::Method::Get
+        && (["health", "readiness", "liveness", "heartbeat"]
+            .iter()
+            .any(|w| name.contains(w))
+            || matches!(name.as_str(), "ping" | "ready" | "alive"))
+}
+
 /// Routes in code: a service that declares routes but no health route.
 fn check_code(ctx: &Context) -> Vec<Finding> {
     let routes = &ctx.project.code.routes;
@@ -38,7 +49,7 @@ fn check_code(ctx: &Context) -> Vec<Finding> {
     };
     if routes
         .iter()
-        .any(|r| crate::model::path::is_health_path(&r.path))
+        .any(|r| crate::model::path::is_health_path(&r.path) || is_health_handler(r))
         || ctx
             .project
             .api
