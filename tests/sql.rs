@@ -284,3 +284,42 @@ fn files_are_classified_relative_to_the_checked_folder() {
     assert!(paths.contains(&"fixtures/db/fk-without-index/bad/sqlite/migrations/0001_init.sql"));
     assert!(paths.contains(&"fixtures/db/fk-without-index/bad/mssql/migrations/0001_init.sql"));
 }
+
+#[test]
+fn a_sql_template_is_one_finding_for_the_file_not_one_per_statement() {
+    let dir = tempfile::tempdir().unwrap();
+    history(dir.path());
+    write(
+        dir.path(),
+        "scripts/set_permissions.sql",
+        "\\connect {datastore}\nGRANT SELECT ON ALL TABLES IN SCHEMA public TO {readonly_user};\nGRANT USAGE ON SCHEMA public TO {readonly_user};\n",
+    );
+    write(
+        dir.path(),
+        "models/orders.sql",
+        "SELECT id, total FROM {{ ref('orders') }}\n{% if is_incremental() %} WHERE id > 10 {% endif %};\n",
+    );
+    let outcome = run(dir.path(), &["db", "archlint"]);
+    let found = positions(&outcome);
+    assert!(found.contains(&FK_FINDING.to_string()), "{found:?}");
+    let templates: Vec<&str> = messages(&outcome)
+        .into_iter()
+        .filter(|m| m.contains("template"))
+        .collect();
+    assert_eq!(
+        templates,
+        [
+            "this file is a template, not SQL (`{{`): it was not checked (1 statement the SQL parser could not read)",
+            "this file is a template, not SQL (`{datastore}`): it was not checked (2 statements the SQL parser could not read)",
+        ],
+        "{found:?}"
+    );
+    assert_eq!(
+        found
+            .iter()
+            .filter(|f| f.contains("sql-parse-error"))
+            .count(),
+        2,
+        "{found:?}"
+    );
+}
