@@ -1957,7 +1957,11 @@ impl<'a> Project<'a> {
                     });
                 }
             }
-            s if AUTH_DECORATORS.contains(&s) => out.auth.push(self.evidence(file, s, expr)),
+            // A project's own `@group_required("editors")`, django-otp's `@otp_required`,
+            // allauth's `@verified_email_required`: named like Django's own.
+            s if AUTH_DECORATORS.contains(&s) || s.ends_with("_required") => {
+                out.auth.push(self.evidence(file, s, expr))
+            }
             _ => {
                 if let Some((action, method)) = name.split_once(".mapping.") {
                     if let Some(m) = Method::from_key(&method.to_ascii_lowercase()) {
@@ -2537,6 +2541,43 @@ class DeviceEdit(DevicePermissionMixin, View):
                 .path()
                 .ends_with("inventory/mixins.py"));
         }
+    }
+
+    #[test]
+    fn decorators_named_like_login_required_are_authentication() {
+        let routes = routes(&[
+            (
+                "config/urls.py",
+                r#"
+from django.urls import path
+from recipes import views
+
+urlpatterns = [path("export/", views.export), path("about/", views.about)]
+"#,
+            ),
+            (
+                "recipes/views.py",
+                r#"
+from recipes.permissions import group_required
+from django.views.decorators.http import require_http_methods
+
+
+@group_required("user")
+def export(request):
+    return HttpResponse()
+
+
+@require_http_methods(["GET"])
+def about(request):
+    return HttpResponse()
+"#,
+            ),
+        ]);
+        assert_eq!(
+            names(&find(&routes, Method::Get, "/export").auth),
+            ["group_required"]
+        );
+        assert!(find(&routes, Method::Get, "/about").auth.is_empty());
     }
 
     #[test]
