@@ -58,6 +58,9 @@ pub struct ParseFailure {
     pub too_large: bool,
     /// The file is a migration (its schema effect is lost), not a query or seed file.
     pub in_migration: bool,
+    /// What shows the statement is a template for SQL rather than SQL (`{{`,
+    /// `{datastoredb}`, `\connect`), when something does.
+    pub template_marker: Option<String>,
 }
 
 /// A string, quoted identifier, dollar quote or comment still open at the end of a file.
@@ -279,6 +282,7 @@ fn analyse_file(file: &SharedSource, class: &FileClass, dialect: SqlDialect) -> 
                 statement_kind: statement_kind(text),
                 too_large: true,
                 in_migration: migration,
+                template_marker: None,
             });
             record(ddl::unreadable_ops(text, dialect), false);
             continue;
@@ -308,6 +312,7 @@ fn analyse_file(file: &SharedSource, class: &FileClass, dialect: SqlDialect) -> 
                     statement_kind: statement_kind(text),
                     too_large: false,
                     in_migration: migration,
+                    template_marker: text::template_marker(text).map(str::to_string),
                 });
                 record(ddl::unreadable_ops(text, dialect), false);
             }

@@ -469,6 +469,30 @@ pub(crate) fn prepare(text: &str) -> (Cow<'_, str>, Prepared) {
     }
 }
 
+/// A placeholder or command that says a file is a template for SQL rather than SQL:
+/// Jinja or dbt (`{{ ref('x') }}`, `{% if %}`), a Python format slot
+/// (`{datastoredb}`), or a psql meta-command line (`\connect db`).
+pub fn template_marker(statement: &str) -> Option<&str> {
+    if let Some(at) = statement.find("{{").or_else(|| statement.find("{%")) {
+        return statement.get(at..at + 2);
+    }
+    let slot = statement.match_indices('{').find_map(|(at, _)| {
+        let rest = statement.get(at + 1..)?;
+        let close = rest.find('}')?;
+        let name = rest.get(..close)?;
+        (!name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+            .then(|| statement.get(at..at + close + 2))
+            .flatten()
+    });
+    slot.or_else(|| {
+        statement
+            .lines()
+            .map(str::trim_start)
+            .find(|line| line.starts_with('\\'))
+            .and_then(|line| line.split_whitespace().next())
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,58 +8,23 @@ use crate::sql::ParseFailure;
 
 const ID: &str = "db/sql-parse-error";
 
-/// A placeholder or command that says a file is a template for SQL rather than SQL:
-/// Jinja or dbt (`{{ ref('x') }}`, `{% if %}`), a Python format slot
-/// (`{datastoredb}`), or a psql meta-command line (`\connect db`).
-fn template_marker(statement: &str) -> Option<&str> {
-    if let Some(at) = statement.find("{{").or_else(|| statement.find("{%")) {
-        return statement.get(at..at + 2);
-    }
-    let slot = statement.match_indices('{').find_map(|(at, _)| {
-        let rest = statement.get(at + 1..)?;
-        let close = rest.find('}')?;
-        let name = rest.get(..close)?;
-        (!name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
-            .then(|| statement.get(at..at + close + 2))
-            .flatten()
-    });
-    slot.or_else(|| {
-        statement
-            .lines()
-            .map(str::trim_start)
-            .find(|line| line.starts_with('\\'))
-            .and_then(|line| line.split_whitespace().next())
-    })
-}
-
-fn template_marker_in(failure: &ParseFailure) -> Option<&str> {
-    let text = &failure.location.file.text;
-    template_marker(
-        text.get(failure.location.span.start..failure.location.span.end)
-            .unwrap_or(""),
-    )
-}
-
 pub fn check(ctx: &Context) -> Vec<Finding> {
     let sql = &ctx.project.sql;
     let mut out = Vec::new();
     // A template fails statement after statement for the same reason: one finding for
-    // the file says it.
+    // the file says it, at its first statement that names the reason.
     let mut templates: std::collections::BTreeMap<&str, (&ParseFailure, &str, usize)> =
         Default::default();
     for failure in &sql.parse_failures {
-        if let Some(marker) = template_marker_in(failure) {
+        if let Some(marker) = &failure.template_marker {
             templates
                 .entry(failure.location.path())
-                .or_insert((failure, marker, 0))
-                .2 += 1;
+                .or_insert((failure, marker, 0));
         }
     }
     for failure in &sql.parse_failures {
         if let Some(entry) = templates.get_mut(failure.location.path()) {
-            if !std::ptr::eq(entry.0, failure) && template_marker_in(failure).is_none() {
-                entry.2 += 1;
-            }
+            entry.2 += 1;
         }
     }
     for (failure, marker, count) in templates.values() {
