@@ -33,14 +33,10 @@ const MAX_BLOCK_DEPTH: usize = 6;
 /// Nodes visited in one handler body.
 const MAX_BODY_NODES: usize = 50_000;
 
-/// Django decorators that require a logged-in user.
-const AUTH_DECORATORS: &[&str] = &[
-    "login_required",
-    "permission_required",
-    "staff_member_required",
-    "user_passes_test",
-    "superuser_required",
-];
+/// Django decorators that require a logged-in user, beside those named `*_required`
+/// (`login_required`, `permission_required`, `staff_member_required`, a project's own
+/// `group_required`).
+const AUTH_DECORATORS: &[&str] = &["user_passes_test"];
 
 /// Handler methods of class-based views.
 const HANDLERS: [(&str, Method); 5] = [
@@ -1957,8 +1953,6 @@ impl<'a> Project<'a> {
                     });
                 }
             }
-            // A project's own `@group_required("editors")`, django-otp's `@otp_required`,
-            // allauth's `@verified_email_required`: named like Django's own.
             s if AUTH_DECORATORS.contains(&s) || s.ends_with("_required") => {
                 out.auth.push(self.evidence(file, s, expr))
             }
