@@ -6,7 +6,8 @@
 //! keeping them slows the parser down (it cannot reuse freed memory), and every step
 //! through them is a call into C. The copy is one flat array in source order: a node is
 //! an index, its subtree the indices up to `subtree_end`, so walks are plain loops.
-//! It is made in one pass right after parsing, and the tree-sitter tree is dropped.
+//! It is made in one pass right after parsing (`tree_copy.c`, which reads tree-sitter's
+//! subtrees directly), and the tree-sitter tree is dropped.
 
 use std::fmt;
 use std::ops::Range;
@@ -19,10 +20,6 @@ pub struct Grammar {
     /// binary operator's `operator`), no extraction looks at them, and they are a third
     /// of all nodes.
     punctuation: Vec<bool>,
-    /// Kinds whose children may fill fields. Asking tree-sitter for a child's field
-    /// costs a walk up its stack; children of `block`, `argument_list` or `string` never
-    /// have one, and they are most nodes.
-    has_fields: Vec<bool>,
     /// Looked up on every field access, millions of times a run: by length, then by
     /// the name packed into integers, so a lookup is a few compares and no call. Names
     /// of more than 16 bytes have no packed form and are compared as text.
@@ -47,34 +44,12 @@ fn packed(name: &str) -> Option<(u64, u64)> {
     ))
 }
 
-/// The kinds `node-types.json` lists without fields, as (name, named). Kinds it does
-/// not list (hidden rules, `ERROR`) are taken to have fields; an unreadable file only
-/// costs speed.
-fn fieldless_kinds(node_types: &str) -> std::collections::HashSet<(String, bool)> {
-    #[derive(serde::Deserialize)]
-    struct NodeType {
-        #[serde(rename = "type")]
-        kind: String,
-        named: bool,
-        #[serde(default)]
-        fields: serde_json::Map<String, serde_json::Value>,
-    }
-    serde_json::from_str::<Vec<NodeType>>(node_types)
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|t| t.fields.is_empty())
-        .map(|t| (t.kind, t.named))
-        .collect()
-}
-
 /// Tree-sitter's id for `ERROR` nodes (outside the grammar's own table).
 const ERROR_KIND: u16 = u16::MAX;
 const NO_PARENT: u32 = u32::MAX;
 
 impl Grammar {
-    /// `node_types` is the grammar's `node-types.json`, which says which kinds have
-    /// fields.
-    pub fn new(language: &tree_sitter::Language, node_types: &str) -> Self {
+    pub fn new(language: &tree_sitter::Language) -> Self {
         let count = language.node_kind_count();
         let kinds = (0..count)
             .map(|id| language.node_kind_for_id(id as u16).unwrap_or(""))
@@ -88,14 +63,6 @@ impl Grammar {
                 !language.node_kind_is_named(id as u16)
                     && !kind.is_empty()
                     && !kind.chars().any(char::is_alphanumeric)
-            })
-            .collect();
-        let fieldless = fieldless_kinds(node_types);
-        let has_fields = (0..count)
-            .map(|id| {
-                let kind = language.node_kind_for_id(id as u16).unwrap_or("");
-                let named = language.node_kind_is_named(id as u16);
-                !fieldless.contains(&(kind.to_string(), named))
             })
             .collect();
         let mut fields: Vec<Vec<FieldName>> = Vec::new();
@@ -112,13 +79,8 @@ impl Grammar {
             kinds,
             named,
             punctuation,
-            has_fields,
             fields,
         }
-    }
-
-    fn has_fields(&self, kind: u16) -> bool {
-        self.has_fields.get(kind as usize).copied().unwrap_or(true)
     }
 
     fn kind_name(&self, id: u16) -> &'static str {
@@ -142,7 +104,9 @@ impl Grammar {
     }
 }
 
+/// A node as `tree_copy.c` writes it.
 #[derive(Clone, Copy)]
+#[repr(C)]
 struct Raw {
     start: u32,
     end: u32,
@@ -154,6 +118,16 @@ struct Raw {
     field: u16,
 }
 
+extern "C" {
+    fn archlint_copy_tree(
+        root: tree_sitter::ffi::TSNode,
+        punctuation: *const bool,
+        kind_count: u32,
+        out: *mut Raw,
+        capacity: u32,
+    ) -> u32;
+}
+
 pub struct Tree {
     nodes: Vec<Raw>,
     grammar: &'static Grammar,
@@ -161,64 +135,42 @@ pub struct Tree {
 
 impl Tree {
     /// Copies a tree-sitter tree in source order: every node but punctuation that fills
-    /// no field.
+    /// no field. The walk is in C (`tree_copy.c`), on tree-sitter's own subtrees.
     pub fn copy(tree: &tree_sitter::Tree, grammar: &'static Grammar) -> Self {
-        let mut nodes: Vec<Raw> = Vec::with_capacity(tree.root_node().descendant_count());
-        // Open nodes, innermost last, with how many of their children are still to be
-        // visited. Tree-sitter's cursor finds a node's next sibling, or that it has
-        // none, by climbing through the grammar's hidden rules, which costs several
-        // times a step down; knowing the count, the walk only asks for siblings that
-        // exist, and never asks a leaf for its first child.
-        let mut open: Vec<(u32, usize)> = Vec::new();
-        let mut cursor = tree.walk();
-        loop {
-            let node = cursor.node();
-            let kind = node.kind_id();
-            let parent = open.last().map_or(NO_PARENT, |&(id, _)| id);
-            let parent_has_fields = nodes
-                .get(parent as usize)
-                .is_none_or(|p| grammar.has_fields(p.kind));
-            let field = if parent_has_fields {
-                cursor.field_id().map_or(0, |f| f.get())
-            } else {
-                0
-            };
-            let punctuation = field == 0 && grammar.punctuation.get(kind as usize) == Some(&true);
-            if !punctuation {
-                let id = nodes.len() as u32;
-                nodes.push(Raw {
-                    start: node.start_byte() as u32,
-                    end: node.end_byte() as u32,
-                    parent,
-                    subtree_end: id + 1,
-                    kind,
-                    field,
-                });
-                let children = node.child_count();
-                if children > 0 && cursor.goto_first_child() {
-                    open.push((id, children));
-                    continue;
-                }
-            }
-            // The node is done: on to its next sibling, or up to close its parent.
-            loop {
-                let Some((_, left)) = open.last_mut() else {
-                    nodes.shrink_to_fit();
-                    return Tree { nodes, grammar };
-                };
-                *left -= 1;
-                if *left > 0 && cursor.goto_next_sibling() {
-                    break;
-                }
-                if let Some((closed, _)) = open.pop() {
-                    let end = nodes.len() as u32;
-                    if let Some(raw) = nodes.get_mut(closed as usize) {
-                        raw.subtree_end = end;
-                    }
-                }
-                cursor.goto_parent();
-            }
+        let root = tree.root_node();
+        // Every visible node at most, so the walk never runs out of room.
+        let capacity = root.descendant_count().max(1);
+        let mut nodes: Vec<Raw> = Vec::with_capacity(capacity);
+        // SAFETY: `root` belongs to `tree`, which outlives the call; `nodes` has room
+        // for `capacity` nodes of the layout the C side writes (`Raw` is repr(C)), and
+        // the walk writes at most that many, returning how many it wrote.
+        let written = unsafe {
+            archlint_copy_tree(
+                root.into_raw(),
+                grammar.punctuation.as_ptr(),
+                grammar.punctuation.len() as u32,
+                nodes.as_mut_ptr(),
+                u32::try_from(capacity).unwrap_or(u32::MAX),
+            )
+        };
+        if written == u32::MAX {
+            // Cannot happen (the copy keeps a subset of the visible nodes that
+            // `descendant_count` counts); should it, the file reads as empty rather
+            // than taking the run down.
+            nodes.push(Raw {
+                start: 0,
+                end: 0,
+                parent: NO_PARENT,
+                subtree_end: 1,
+                kind: root.kind_id(),
+                field: 0,
+            });
+        } else {
+            // SAFETY: the walk initialised the first `written` nodes.
+            unsafe { nodes.set_len(written as usize) };
         }
+        nodes.shrink_to_fit();
+        Tree { nodes, grammar }
     }
 
     pub fn root_node(&self) -> Node<'_> {
@@ -411,12 +363,7 @@ mod tests {
 
     fn grammar() -> &'static Grammar {
         static GRAMMAR: OnceLock<Grammar> = OnceLock::new();
-        GRAMMAR.get_or_init(|| {
-            Grammar::new(
-                &tree_sitter_python::LANGUAGE.into(),
-                tree_sitter_python::NODE_TYPES,
-            )
-        })
+        GRAMMAR.get_or_init(|| Grammar::new(&tree_sitter_python::LANGUAGE.into()))
     }
 
     fn parse(text: &str) -> (tree_sitter::Tree, Tree) {
@@ -556,14 +503,31 @@ mod tests {
     }
 
     #[test]
-    fn the_grammar_knows_which_kinds_have_fields() {
-        let language: tree_sitter::Language = tree_sitter_python::LANGUAGE.into();
-        let id = |kind| language.id_for_node_kind(kind, true);
-        assert!(grammar().has_fields(id("call")));
-        assert!(grammar().has_fields(id("assignment")));
-        assert!(!grammar().has_fields(id("expression_statement")));
-        assert!(!grammar().has_fields(id("argument_list")));
-        assert!(grammar().has_fields(ERROR_KIND));
+    fn a_machine_made_chain_thousands_of_levels_deep_is_copied_whole() {
+        // 50,000 nested binary operators: a recursive walk would need megabytes of
+        // stack on a thread that has two.
+        let terms = 50_000;
+        let text = format!("x = {}1\n", "1 + ".repeat(terms));
+        let (_, copy) = parse(&text);
+        let mut operators = 0;
+        let mut deepest = copy.root_node();
+        copy.root_node().visit(|n| {
+            if n.kind() == "binary_operator" {
+                operators += 1;
+                deepest = n;
+            }
+            true
+        });
+        assert_eq!(operators, terms);
+        assert_eq!(deepest.byte_range(), 4..9, "the innermost `1 + 1`");
+        let mut depth = 0;
+        let mut node = deepest;
+        while let Some(parent) = node.parent() {
+            depth += 1;
+            node = parent;
+        }
+        assert!(depth > terms, "{depth}");
+        assert_eq!(copy.root_node().children().count(), 1);
     }
 
     #[test]

@@ -35,12 +35,7 @@ thread_local! {
 
 fn grammar() -> &'static Grammar {
     static GRAMMAR: std::sync::OnceLock<Grammar> = std::sync::OnceLock::new();
-    GRAMMAR.get_or_init(|| {
-        Grammar::new(
-            &tree_sitter_python::LANGUAGE.into(),
-            tree_sitter_python::NODE_TYPES,
-        )
-    })
+    GRAMMAR.get_or_init(|| Grammar::new(&tree_sitter_python::LANGUAGE.into()))
 }
 
 /// Parses one file; syntax errors are read from tree-sitter's tree, the rest from the
