@@ -148,7 +148,9 @@ uint32_t archlint_copy_tree(
       }
       continue;
     }
-    TSSymbol kind = ts_language_public_symbol(language, alias ? alias : ts_subtree_symbol(child));
+    // ts_language_public_symbol, which is not inline.
+    TSSymbol symbol = alias ? alias : ts_subtree_symbol(child);
+    TSSymbol kind = symbol == ts_builtin_sym_error ? symbol : language->public_symbol_map[symbol];
     if (field == 0 && kind < kind_count && punctuation[kind]) continue;
     if (length == capacity) {
       array_delete(&stack);

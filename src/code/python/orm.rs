@@ -4,7 +4,7 @@
 //! rules (`db/fk-without-index`, ...) judge projects that keep no `.sql` files. Django
 //! models are left out: Django indexes every foreign key itself.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::finding::Location;
 use crate::model::code::{keyword_arg, last_segment, Arg, Assignment, CodeModel, Value};
@@ -137,20 +137,15 @@ pub fn schema(code: &CodeModel, dialect: SqlDialect) -> Option<SchemaHistory> {
     let tables_by_class: BTreeMap<&str, String> =
         models.iter().map(|(c, m)| (*c, m.table.clone())).collect();
 
-    let mut files = Vec::new();
+    let mut files: Vec<crate::source::SharedSource> = Vec::new();
+    let mut file_indices: HashMap<&str, usize> = HashMap::new();
     let mut tables = BTreeMap::new();
     for (_, model) in &models {
-        let file = model.tablename_at.location.file.clone();
-        let file_index = match files
-            .iter()
-            .position(|f: &crate::source::SharedSource| f.path == file.path)
-        {
-            Some(i) => i,
-            None => {
-                files.push(file.clone());
-                files.len() - 1
-            }
-        };
+        let file = &model.tablename_at.location.file;
+        let file_index = *file_indices.entry(file.path.as_str()).or_insert_with(|| {
+            files.push(file.clone());
+            files.len() - 1
+        });
         let mut table = Table {
             key: model.table.clone(),
             name: model.table.clone(),
