@@ -305,6 +305,29 @@ fn alembic_revisions_replay_in_revision_order_not_file_order() {
 }
 
 #[test]
+fn a_schema_qualified_foreign_key_constraint_names_its_table_not_its_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "migrations/versions/r1_events.py",
+        concat!(
+            "import sqlalchemy as sa\nfrom alembic import op\nrevision = \"r1\"\ndown_revision = None\n\n",
+            "def upgrade():\n",
+            "    op.create_table(\"plugin_event\", sa.Column(\"id\", sa.Integer(), primary_key=True), schema=\"core\")\n",
+            "    op.create_table(\"activity\", sa.Column(\"id\", sa.Integer(), primary_key=True), sa.Column(\"plugin_event_id\", sa.Integer()),\n",
+            "        sa.ForeignKeyConstraint([\"plugin_event_id\"], [\"core.plugin_event.id\"]))\n",
+        ),
+    );
+    let outcome = run(dir.path(), &["db/fk-without-index"]);
+    let messages = messages(&outcome);
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    assert!(
+        messages[0].contains("core.plugin_event (id)"),
+        "{messages:?}"
+    );
+}
+
+#[test]
 fn an_alembic_expression_index_is_not_read_as_an_index_on_no_columns() {
     let dir = tempfile::tempdir().unwrap();
     write(

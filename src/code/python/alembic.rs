@@ -235,11 +235,12 @@ impl Translator {
                 let remote: Vec<String> =
                     plain.get(1).map(|a| strings(&a.value)).unwrap_or_default();
                 if let Some(first) = remote.first() {
-                    let (table, _) = first.rsplit_once('.').unwrap_or((first, ""));
+                    // `fk` splits `schema.table.column` itself: passing it the table alone
+                    // would take a schema for the table.
                     let mut fk = self.fk(
                         name,
                         local.iter().map(|c| self.fold(c)).collect(),
-                        table,
+                        first,
                         span(arg),
                     );
                     fk.referenced_columns = remote
