@@ -12,11 +12,13 @@ const ID: &str = "sec/sql-injection";
 
 /// Parts that cannot carry a request's value into the SQL: table and column names
 /// from the ORM (`Model.__tablename__`, `_meta.db_table`), numbers forced with
-/// `int(...)`, constants in capitals, and placeholder lists built with `join`.
+/// `int(...)`, constants in capitals, placeholder lists built with `join`, and values
+/// passed whole through a quoting function.
 fn is_safe_part(part: &str) -> bool {
     let p = part.trim();
     let last = p.rsplit('.').next().unwrap_or(p);
-    p.contains("__tablename__")
+    quoted(p)
+        || p.contains("__tablename__")
         || p.contains("db_table")
         || p.contains("table_name")
         || p.starts_with("int(")
@@ -27,6 +29,44 @@ fn is_safe_part(part: &str) -> bool {
             .chars()
             .all(|c| c.is_ascii_uppercase() || c == '_' || c.is_ascii_digit())
             && last.chars().any(|c| c.is_ascii_uppercase()))
+}
+
+/// A part that is one call to a function that quotes or escapes its argument for SQL:
+/// `connection.ops.quote_name(column)`, `quote_ident(name)`, `conn.escape(value)`,
+/// psycopg's `sql.Identifier(name)` and `sql.Literal(value)`, a project's
+/// `identifier(name)` or `literal_string(value)`. Quoting is the job of those functions;
+/// whether they do it well is theirs to test.
+fn quoted(part: &str) -> bool {
+    let Some(open) = part.find('(') else {
+        return false;
+    };
+    let callee = &part[..open];
+    let name_chars = |c: char| c.is_alphanumeric() || c == '_' || c == '.';
+    if callee.is_empty() || !callee.chars().all(name_chars) || !part.ends_with(')') {
+        return false;
+    }
+    // The call's own parenthesis must be the one that closes the part: not
+    // `quote(a) + b(c)`.
+    let mut depth = 0usize;
+    for (i, c) in part.char_indices().skip_while(|&(i, _)| i < open) {
+        match c {
+            '(' => depth += 1,
+            ')' => {
+                depth -= 1;
+                if depth == 0 && i + 1 != part.len() {
+                    return false;
+                }
+            }
+            _ => {}
+        }
+    }
+    let function = last_segment(callee).to_ascii_lowercase();
+    function.contains("quote")
+        || function.contains("escape")
+        || matches!(
+            function.as_str(),
+            "identifier" | "literal" | "literal_string" | "ident"
+        )
 }
 
 /// SQL that Django's query compiler wrote: `sql, params = queryset.query.sql_with_params()`,
