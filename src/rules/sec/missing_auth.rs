@@ -226,6 +226,19 @@ fn names_public_file(path: &str) -> bool {
             .any(|suffix| last.len() > suffix.len() && last.ends_with(suffix))
 }
 
+/// Whether a path segment names a provider's webhook receiver (`/api/v1/gitlab-hook`,
+/// `/stripe_webhook`): the provider calls it, and it proves itself with a signature or
+/// a shared secret that the handler checks, not with a user's login. A bare `webhooks`
+/// segment is not one: `POST /workspaces/{slug}/webhooks` is where users manage theirs.
+fn names_provider_hook(path: &str) -> bool {
+    segments(path).any(|segment| {
+        let lower = segment.to_ascii_lowercase();
+        ["-hook", "_hook", "-webhook", "_webhook"]
+            .iter()
+            .any(|suffix| lower.len() > suffix.len() && lower.ends_with(suffix))
+    })
+}
+
 /// Calls whose result holds no data of the service: a file sent as is
 /// (`FileResponse`, Flask's `send_file` and `send_from_directory`) or a redirect
 /// (`redirect`, `RedirectResponse`, `HttpResponseRedirect`).
@@ -394,7 +407,10 @@ fn check_app(
                 && names_no_record
                 && r.function.is_some_and(|f| no_data_functions.contains(&f));
             let public_file = r.method == crate::model::Method::Get && names_public_file(&r.path);
+            let provider_hook =
+                r.method == crate::model::Method::Post && names_provider_hook(&r.path);
             !(authenticated(r)
+                || provider_hook
                 || is_auth_flow_handler(&r.handler)
                 || is_open_library_view(&r.handler)
                 || is_capability_url(&r.path)
@@ -517,6 +533,26 @@ mod tests {
             "/",
         ] {
             assert!(!super::names_public_file(path), "{path}");
+        }
+    }
+
+    #[test]
+    fn provider_webhooks_are_known_by_a_hook_segment_named_for_the_provider() {
+        for path in [
+            "/api/v1/gitlab-hook",
+            "/hooks/stripe_webhook",
+            "/bitbucket-hook/{project_id}",
+        ] {
+            assert!(names_provider_hook(path), "{path}");
+        }
+        for path in [
+            "/api/workspaces/{slug}/webhooks",
+            "/webhooks/{id}",
+            "/hook",
+            "/-hook",
+            "/api/hooks",
+        ] {
+            assert!(!names_provider_hook(path), "{path}");
         }
     }
 
