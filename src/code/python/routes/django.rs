@@ -1532,6 +1532,14 @@ impl<'a> Project<'a> {
             if plan.is_empty() {
                 plan.push((Method::Get, "get".to_string(), None));
             }
+            // A view mounted on several paths serves on each only the methods whose
+            // signature fits its parameters: Django passes them by name, so
+            // `get(self, request)` on `admins/<pk>/` and `delete(self, request, pk)` on
+            // `admins/` would fail.
+            plan.retain(|(_, name, _)| {
+                view.method(name)
+                    .is_none_or(|def| self.fits_path(def, site.path))
+            });
         }
         let module = self.handler_module(view.file);
         for (method, name, list) in plan {
@@ -1760,6 +1768,50 @@ impl<'a> Project<'a> {
     /// A view routed both at `/labels` and at `/labels/{pk}` with
     /// `def get(self, request, pk=None)` lists without `pk` and reads one item with it:
     /// on the path that ends with `pk`, the list its body builds is not what it returns.
+    /// Whether a handler method's signature fits `path`'s parameters: it takes each by
+    /// name (or through `**kwargs`), and needs no other (Django passes the URL's named
+    /// parameters as keywords, and nothing else). Paths with unnamed regular-expression
+    /// groups pass values by position too, so only the first half is asked of them.
+    fn fits_path(&self, def: &MethodDef<'a>, path: &str) -> bool {
+        // `{project}-{issue}` is two parameters in one segment. `i18n_patterns`'
+        // `{language}` prefix is matched but never passed to the view.
+        let names: Vec<&str> = path
+            .split('{')
+            .skip(1)
+            .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+            .filter(|name| *name != "language")
+            .collect();
+        let Some(params) = def.node.field("parameters") else {
+            return true;
+        };
+        let source = self.src(def.file);
+        let mut taken = Vec::new();
+        let mut required = Vec::new();
+        let mut any_keyword = false;
+        // `self` and `request` come first.
+        for p in params.named_children().skip(2) {
+            let (name, is_required) = match p.kind() {
+                "dictionary_splat_pattern" => {
+                    any_keyword = true;
+                    continue;
+                }
+                "identifier" => (Some(p), true),
+                "typed_parameter" => (p.named_children().find(|c| c.kind() == "identifier"), true),
+                _ => (p.field("name"), false),
+            };
+            let Some(name) = name.map(|n| text(source, n)) else {
+                continue;
+            };
+            taken.push(name);
+            if is_required {
+                required.push(name);
+            }
+        }
+        let takes_all = any_keyword || names.iter().all(|n| taken.contains(n));
+        let needs_no_other = path.contains('(') || required.iter().all(|r| names.contains(r));
+        takes_all && needs_no_other
+    }
+
     fn reads_one_item(&self, def: &MethodDef<'a>, path: &str) -> bool {
         let Some(last) = crate::model::path::segments(path).last() else {
             return false;
@@ -2946,6 +2998,79 @@ router.register(r"things", Things)
             .iter()
             .any(|l| l.starts_with("PUT ") && l.ends_with("b.views.y")));
         assert!(lines.len() < 20, "{lines:#?}");
+    }
+
+    #[test]
+    fn a_view_on_several_paths_serves_there_only_the_methods_that_take_their_parameters() {
+        let routes = routes(&[
+            ("project/settings.py", "ROOT_URLCONF = \"project.urls\"\n"),
+            (
+                "project/urls.py",
+                r#"
+from django.conf.urls.i18n import i18n_patterns
+from django.urls import path
+from app.views import ActivateView, AdminEndpoint, FavoriteEndpoint, IssueEndpoint
+
+urlpatterns = [
+    path("admins/", AdminEndpoint.as_view()),
+    path("admins/<uuid:pk>/", AdminEndpoint.as_view()),
+    path("<str:slug>/favorites/", FavoriteEndpoint.as_view()),
+    path("<str:slug>/favorites/<uuid:favorite_id>/", FavoriteEndpoint.as_view()),
+    path("issues/<str:project>-<int:sequence>/", IssueEndpoint.as_view()),
+]
+urlpatterns += i18n_patterns(path("users/<int:pk>/activate/", ActivateView.as_view()))
+"#,
+            ),
+            (
+                "app/views.py",
+                r#"
+from django.views import View
+from rest_framework.views import APIView
+
+class AdminEndpoint(APIView):
+    def get(self, request):
+        pass
+
+    def post(self, request):
+        pass
+
+    def delete(self, request, pk):
+        pass
+
+class FavoriteEndpoint(APIView):
+    def get(self, request, slug):
+        pass
+
+    def patch(self, request, slug: str, favorite_id: str):
+        pass
+
+    def delete(self, request, *args, **kwargs):
+        pass
+
+class IssueEndpoint(APIView):
+    def get(self, request, project, sequence):
+        pass
+
+class ActivateView(View):
+    def post(self, request, pk):
+        pass
+"#,
+            ),
+        ]);
+        assert_eq!(
+            method_paths(&routes),
+            [
+                "DELETE /admins/{pk}",
+                "DELETE /{slug}/favorites",
+                "DELETE /{slug}/favorites/{favorite_id}",
+                "GET /admins",
+                "GET /issues/{project}-{sequence}",
+                "GET /{slug}/favorites",
+                "PATCH /{slug}/favorites/{favorite_id}",
+                "POST /admins",
+                "POST /{language}/users/{pk}/activate",
+            ]
+        );
     }
 
     #[test]
