@@ -559,6 +559,26 @@ struct Body {
     /// A paginator called on the rows: DRF's `self.paginate_queryset(...)`, Django's
     /// `Paginator(...)`, a project's own `self.paginate(...)`.
     pagination: Option<Evidence>,
+    /// A branch on who the caller is: `if not request.user.is_superuser: return
+    /// redirect(...)`, `if self.request.user.is_anonymous: return Response({})`,
+    /// `if not has_group_permission(request.user, ["guest"]): ...`.
+    user_check: Option<Evidence>,
+}
+
+/// What a condition on `request.user` asks, when it asks who the caller is.
+fn user_check_in(condition: &str) -> Option<&'static str> {
+    if !condition.contains("request.user") {
+        return None;
+    }
+    [
+        "is_authenticated",
+        "is_anonymous",
+        "is_superuser",
+        "is_staff",
+        "perm",
+    ]
+    .into_iter()
+    .find(|asked| condition.contains(asked))
 }
 
 /// Whether a call's last segment names paging: `paginate`, `paginate_queryset`,
@@ -1488,6 +1508,10 @@ impl<'a> Project<'a> {
             } else if !decorators.login_not_required {
                 route.auth.extend(self.defaults.login_middleware.clone());
             }
+            if let Some(check) = &body.user_check {
+                route.auth.push(check.clone());
+                route.public = None;
+            }
             route.declared_status = body.status;
             route.query_params = body.query_params.clone();
             route.collection = body.collection.clone();
@@ -1756,6 +1780,10 @@ impl<'a> Project<'a> {
         }
         if let Some(def) = def {
             let body = self.body_facts(def.file, def.node);
+            if let Some(check) = body.user_check {
+                route.auth.push(check);
+                route.public = None;
+            }
             route.declared_status = body.status;
             route.query_params = body.query_params;
             route.pagination.extend(body.pagination);
@@ -1765,9 +1793,6 @@ impl<'a> Project<'a> {
         }
     }
 
-    /// A view routed both at `/labels` and at `/labels/{pk}` with
-    /// `def get(self, request, pk=None)` lists without `pk` and reads one item with it:
-    /// on the path that ends with `pk`, the list its body builds is not what it returns.
     /// Whether a handler method's signature fits `path`'s parameters: it takes each by
     /// name (or through `**kwargs`), and needs no other (Django passes the URL's named
     /// parameters as keywords, and nothing else). Paths with unnamed regular-expression
@@ -1812,6 +1837,9 @@ impl<'a> Project<'a> {
         takes_all && needs_no_other
     }
 
+    /// A view routed both at `/labels` and at `/labels/{pk}` with
+    /// `def get(self, request, pk=None)` lists without `pk` and reads one item with it:
+    /// on the path that ends with `pk`, the list its body builds is not what it returns.
     fn reads_one_item(&self, def: &MethodDef<'a>, path: &str) -> bool {
         let Some(last) = crate::model::path::segments(path).last() else {
             return false;
@@ -2145,6 +2173,28 @@ impl<'a> Project<'a> {
             }
             let in_return = in_return || node.kind() == "return_statement";
             match node.kind() {
+                "if_statement" | "elif_clause" if facts.user_check.is_none() => {
+                    // The branch must end the request (`return`, `raise`): setting the
+                    // user's language when they are logged in guards nothing.
+                    let leaves = node.field("consequence").is_some_and(|branch| {
+                        let mut leaves = false;
+                        branch.visit(|n| {
+                            leaves |= matches!(n.kind(), "return_statement" | "raise_statement");
+                            !leaves
+                        });
+                        leaves
+                    });
+                    if let Some(condition) = node.field("condition").filter(|_| leaves) {
+                        if let Some(asked) = user_check_in(text(source, condition)) {
+                            let name = if asked == "perm" {
+                                "permission check on request.user".to_string()
+                            } else {
+                                format!("request.user.{asked} check")
+                            };
+                            facts.user_check = Some(self.evidence(file, name, condition));
+                        }
+                    }
+                }
                 "comparison_operator" if text(source, node).contains("method") => {
                     let mut inner = vec![node];
                     while let Some(n) = inner.pop() {
@@ -3071,6 +3121,78 @@ class ActivateView(View):
                 "POST /{language}/users/{pk}/activate",
             ]
         );
+    }
+
+    #[test]
+    fn a_branch_on_who_the_caller_is_is_authentication_evidence() {
+        let routes = routes(&[
+            ("project/settings.py", "ROOT_URLCONF = \"project.urls\"\n"),
+            (
+                "project/urls.py",
+                r#"
+from django.urls import path
+from app import views
+
+urlpatterns = [
+    path("system/", views.system),
+    path("recipes/<int:pk>/pdf/", views.recipe_pdf),
+    path("notifications/", views.Notifications.as_view()),
+    path("about/", views.about),
+    path("i18n/<str:lang>/", views.switch_language),
+]
+"#,
+            ),
+            (
+                "app/views.py",
+                r#"
+from django.shortcuts import redirect, render
+from django.views import View
+
+def system(request):
+    if not request.user.is_superuser:
+        return redirect("index")
+    return render(request, "system.html")
+
+def recipe_pdf(request, pk):
+    if share_link_valid(pk, request.GET.get("share")) or has_group_permission(request.user, ["guest"]):
+        return render(request, "pdf.html")
+    return redirect("index")
+
+class Notifications(View):
+    def get(self, request):
+        if self.request.user.is_anonymous:
+            return JsonResponse({})
+        return JsonResponse({"items": list(Notification.objects.filter(user=request.user))})
+
+def about(request):
+    if request.user.language:
+        activate(request.user.language)
+    return render(request, "about.html")
+
+def switch_language(request, lang):
+    response = redirect(request.META.get("HTTP_REFERER", "/"))
+    if request.user.is_authenticated:
+        request.user.lang = lang
+    return response
+"#,
+            ),
+        ]);
+        assert_eq!(
+            names(&find(&routes, Method::Get, "/system").auth),
+            ["request.user.is_superuser check"]
+        );
+        assert_eq!(
+            names(&find(&routes, Method::Get, "/recipes/{pk}/pdf").auth),
+            ["permission check on request.user"]
+        );
+        assert_eq!(
+            names(&find(&routes, Method::Get, "/notifications").auth),
+            ["request.user.is_anonymous check"]
+        );
+        // Reading the user's preferences is not asking who they are, and a branch that
+        // lets the request go on guards nothing.
+        assert!(find(&routes, Method::Get, "/about").auth.is_empty());
+        assert!(find(&routes, Method::Get, "/i18n/{lang}").auth.is_empty());
     }
 
     #[test]
