@@ -1345,6 +1345,7 @@ impl<'a> Project<'a> {
         let mut wrap = Decorators::default();
         let mut node = view;
         let mut class_ref = None;
+        let mut allowed: Option<Vec<Method>> = None;
         for _ in 0..MAX_BLOCK_DEPTH {
             if node.kind() != "call" {
                 break;
@@ -1361,6 +1362,11 @@ impl<'a> Project<'a> {
                 class_ref = function
                     .field("object")
                     .map(|o| (o, args.positional.first().copied()));
+                // `as_view(http_method_names=["patch", "delete"])`: the view answers only
+                // these here.
+                if let Some(names) = args.keyword("http_method_names") {
+                    allowed = self.method_names(file, names);
+                }
                 // `as_view(login_required=True)` sets the class attribute a mixin checks.
                 for (name, value) in &args.keywords {
                     let on = text(source, *value) != "False" && text(source, *value) != "None";
@@ -1385,6 +1391,14 @@ impl<'a> Project<'a> {
                 self.function_routes(f, function, site, walk)
             }
             _ => self.unresolved_routes(file, &reference, mapping, class_ref.is_some(), site, walk),
+        }
+        if let Some(allowed) = allowed {
+            let answered: Vec<Route> = walk
+                .out
+                .drain(start..)
+                .filter(|r| allowed.contains(&r.method))
+                .collect();
+            walk.out.extend(answered);
         }
         for route in walk.out.iter_mut().skip(start) {
             route.auth.extend(wrap.auth.iter().cloned());
@@ -1555,6 +1569,13 @@ impl<'a> Project<'a> {
             }
             if plan.is_empty() {
                 plan.push((Method::Get, "get".to_string(), None));
+            }
+            // `http_method_names = ["get", "post"]` on the class: Django refuses the rest.
+            if let Some(allowed) = view
+                .attr("http_method_names")
+                .and_then(|(file, names)| self.method_names(file, names))
+            {
+                plan.retain(|(method, _, _)| allowed.contains(method));
             }
             // A view mounted on several paths serves on each only the methods whose
             // signature fits its parameters: Django passes them by name, so
@@ -1791,6 +1812,21 @@ impl<'a> Project<'a> {
                 route.collection = body.collection;
             }
         }
+    }
+
+    /// The methods a list of names gives: `["patch", "delete"]`; nothing when the list
+    /// is not written out (a name, a concatenation).
+    fn method_names(&self, file: usize, list: Node<'a>) -> Option<Vec<Method>> {
+        if !matches!(list.kind(), "list" | "tuple") {
+            return None;
+        }
+        let source = self.src(file);
+        Some(
+            list.named_children()
+                .filter_map(|item| string_of(source, item))
+                .filter_map(|name| Method::from_key(&name.to_ascii_lowercase()))
+                .collect(),
+        )
     }
 
     /// Whether a handler method's signature fits `path`'s parameters: it takes each by
@@ -3051,7 +3087,7 @@ router.register(r"things", Things)
     }
 
     #[test]
-    fn a_view_on_several_paths_serves_there_only_the_methods_that_take_their_parameters() {
+    fn a_view_serves_only_the_methods_its_signatures_and_http_method_names_allow() {
         let routes = routes(&[
             ("project/settings.py", "ROOT_URLCONF = \"project.urls\"\n"),
             (
@@ -3059,7 +3095,9 @@ router.register(r"things", Things)
                 r#"
 from django.conf.urls.i18n import i18n_patterns
 from django.urls import path
-from app.views import ActivateView, AdminEndpoint, FavoriteEndpoint, IssueEndpoint
+from app.views import (
+    ActivateView, AdminEndpoint, AssetEndpoint, ExportView, FavoriteEndpoint, IssueEndpoint,
+)
 
 urlpatterns = [
     path("admins/", AdminEndpoint.as_view()),
@@ -3067,6 +3105,9 @@ urlpatterns = [
     path("<str:slug>/favorites/", FavoriteEndpoint.as_view()),
     path("<str:slug>/favorites/<uuid:favorite_id>/", FavoriteEndpoint.as_view()),
     path("issues/<str:project>-<int:sequence>/", IssueEndpoint.as_view()),
+    path("assets/", AssetEndpoint.as_view(http_method_names=["post"])),
+    path("assets/<uuid:asset_id>/", AssetEndpoint.as_view(http_method_names=["patch", "delete"])),
+    path("exports/", ExportView.as_view()),
 ]
 urlpatterns += i18n_patterns(path("users/<int:pk>/activate/", ActivateView.as_view()))
 "#,
@@ -3104,6 +3145,25 @@ class IssueEndpoint(APIView):
 class ActivateView(View):
     def post(self, request, pk):
         pass
+
+class AssetEndpoint(APIView):
+    def post(self, request, **kwargs):
+        pass
+
+    def patch(self, request, **kwargs):
+        pass
+
+    def delete(self, request, **kwargs):
+        pass
+
+class ExportView(View):
+    http_method_names = ["get"]
+
+    def get(self, request):
+        pass
+
+    def post(self, request):
+        pass
 "#,
             ),
         ]);
@@ -3111,13 +3171,17 @@ class ActivateView(View):
             method_paths(&routes),
             [
                 "DELETE /admins/{pk}",
+                "DELETE /assets/{asset_id}",
                 "DELETE /{slug}/favorites",
                 "DELETE /{slug}/favorites/{favorite_id}",
                 "GET /admins",
+                "GET /exports",
                 "GET /issues/{project}-{sequence}",
                 "GET /{slug}/favorites",
+                "PATCH /assets/{asset_id}",
                 "PATCH /{slug}/favorites/{favorite_id}",
                 "POST /admins",
+                "POST /assets",
                 "POST /{language}/users/{pk}/activate",
             ]
         );
