@@ -2189,14 +2189,17 @@ impl<'a> FastApi<'a> {
         let Some(target) = dep.target else {
             return kind;
         };
-        let target = match target.kind() {
+        let (target, factory) = match target.kind() {
             "call" => match target.field("function") {
-                Some(f) => f,
+                Some(f) => (f, true),
                 None => return kind,
             },
-            _ => target,
+            _ => (target, false),
         };
         let idx = match self.index.resolve(dep.file, target) {
+            // `Depends(parse_filters(PaymentFilters))`: the dependency is the function
+            // the factory returns, and its parameters are the request's.
+            Some(Target::Function(idx)) if factory => self.returned_function(idx).unwrap_or(idx),
             Some(Target::Function(idx)) => idx,
             // `guard = Authenticator(...)`, then `Depends(guard)`: the instance is what
             // its constructor makes it.
@@ -2232,6 +2235,27 @@ impl<'a> FastApi<'a> {
         }
         self.dep_cache.borrow_mut().insert(idx, kind);
         kind
+    }
+
+    /// The function a dependency factory defines in its body and returns
+    /// (`def dependency(limit: int = 20): ...` then `return dependency`).
+    fn returned_function(&self, factory: usize) -> Option<usize> {
+        let (file, def) = self.index.function_node(factory)?;
+        let source = self.index.source(file)?;
+        let body = def.field("body")?;
+        let returned = body
+            .children()
+            .filter(|s| s.kind() == "return_statement")
+            .find_map(|r| r.named_children().find(|v| v.kind() == "identifier"))
+            .map(|name| text(source, name))?;
+        body.children()
+            .map(|s| match s.kind() {
+                "decorated_definition" => s.field("definition").unwrap_or(s),
+                _ => s,
+            })
+            .filter(|s| s.kind() == "function_definition")
+            .find(|s| s.field("name").is_some_and(|n| text(source, n) == returned))
+            .and_then(|nested| self.index.function_index(file, nested))
     }
 
     fn routes(&self, decl: &Decl<'a>, out: &mut Vec<Route>) {
@@ -2950,8 +2974,29 @@ async def b(request: Request):
 @app.get("/c", response_model=Page[Item])
 def c(params: Params = Depends()):
     return paginate(items, params)
+
+def parse_filters(model):
+    def dependency(request: Request, limit: int | None = None, offset: int | None = None):
+        return Filters(model, limit=limit, offset=offset)
+    return dependency
+
+def parse_sort(model):
+    def dependency(sortby: str | None = None):
+        return sortby
+    return dependency
+
+@app.get("/payments")
+def payments(filters: Filters = Depends(parse_filters(Payment))):
+    return db.fetchall(filters)
+
+@app.get("/wallets")
+def wallets(sort: str = Depends(parse_sort(Wallet))):
+    return db.fetchall(sort)
 "#,
         )]);
+        let payments = find(&routes, Method::Get, "/payments");
+        assert_eq!(names(&payments.pagination), ["parse_filters"]);
+        assert!(find(&routes, Method::Get, "/wallets").pagination.is_empty());
         let a = find(&routes, Method::Get, "/a");
         assert_eq!(names(&a.rate_limit), ["RateLimiter"]);
         assert!(a.auth.is_empty());
