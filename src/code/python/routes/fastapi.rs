@@ -1537,6 +1537,19 @@ const VERBS: &[&str] = &[
     "get", "post", "put", "patch", "delete", "head", "options", "trace",
 ];
 
+/// The methods of an app or router that make a route decorator.
+const ROUTE_DECORATORS: [&str; 9] = [
+    "get",
+    "post",
+    "put",
+    "patch",
+    "delete",
+    "head",
+    "options",
+    "trace",
+    "api_route",
+];
+
 /// A `Depends(...)` or `Security(...)`.
 #[derive(Clone)]
 struct Dep<'a> {
@@ -1970,6 +1983,57 @@ impl<'a> FastApi<'a> {
                 object,
                 path,
                 methods: self.methods_kw(file, call),
+                call,
+                handler,
+            });
+        }
+        // `app.get("/g/{slug}")(serve_page)`: the decorator applied by hand.
+        for MethodCall {
+            file,
+            call,
+            object,
+            method,
+        } in self.index.calls_to(&ROUTE_DECORATORS)
+        {
+            let Some(applied) = call
+                .parent()
+                .filter(|p| p.kind() == "call" && p.field("function") == Some(call))
+            else {
+                continue;
+            };
+            let Some(source) = self.index.source(file) else {
+                continue;
+            };
+            // Only on an app or router built in the code: `config.get("x")(default)` is
+            // a call like any other.
+            let Some(Some(object)) = self.route_object(file, object) else {
+                continue;
+            };
+            let Some(path) =
+                argument(source, call, 0, "path").and_then(|p| self.index.const_str(file, p))
+            else {
+                continue;
+            };
+            let Some(endpoint) = positional(applied, 0) else {
+                continue;
+            };
+            let handler = match self.index.resolve(file, endpoint) {
+                Some(Target::Function(idx)) => match self.index.function_node(idx) {
+                    Some((ffile, def)) => Handler::Function(Some(idx), ffile, def),
+                    None => Handler::Unknown(dotted(source, endpoint)),
+                },
+                _ => Handler::Unknown(dotted(source, endpoint)),
+            };
+            let methods = match Method::from_key(method) {
+                Some(verb) => vec![verb],
+                None => self.methods_kw(file, call),
+            };
+            out.push(Decl {
+                file,
+                location: applied,
+                object: Some(object),
+                path,
+                methods,
                 call,
                 handler,
             });
@@ -3029,6 +3093,41 @@ def read(item_id: int, item = Depends(owned_item), session = Depends(get_session
         )]);
         let read = find(&routes, Method::Get, "/items/{item_id}");
         assert_eq!(names(&read.auth), ["owned_item"]);
+    }
+
+    #[test]
+    fn a_route_decorator_applied_by_hand_declares_a_route() {
+        let routes = load(&[
+            (
+                "app/main.py",
+                r#"
+from fastapi import FastAPI
+from app.spa import serve_recipe
+app = FastAPI()
+router = APIRouter(prefix="/api")
+
+async def serve_index():
+    ...
+
+app.get("/g/{group}/r/{slug}", include_in_schema=False)(serve_recipe)
+router.api_route("/ping", methods=["GET", "HEAD"])(serve_index)
+app.include_router(router)
+settings = config.get("settings")(defaults)
+"#,
+            ),
+            (
+                "app/spa.py",
+                "from fastapi.responses import HTMLResponse\n\nasync def serve_recipe(group: str, slug: str):\n    return HTMLResponse(page)\n",
+            ),
+        ]);
+        assert_eq!(
+            method_paths(&routes),
+            ["GET /api/ping", "GET /g/{group}/r/{slug}", "HEAD /api/ping"]
+        );
+        assert_eq!(
+            find(&routes, Method::Get, "/g/{group}/r/{slug}").handler,
+            "app.spa.serve_recipe"
+        );
     }
 
     #[test]
