@@ -767,7 +767,7 @@ impl<'a> Project<'a> {
     }
 
     fn handler_module(&self, file: usize) -> String {
-        module_of(&self.src(file).path)
+        super::fastapi::handler_module(&self.src(file).path)
     }
 
     // ---- settings ----------------------------------------------------------------

@@ -532,7 +532,10 @@ fn module_name(path: &str) -> (String, bool) {
 
 /// The module part of a handler name: the file path without `.py`, `/` → `.`.
 pub(super) fn handler_module(path: &str) -> String {
-    path.strip_suffix(".py").unwrap_or(path).replace('/', ".")
+    let module = path.strip_suffix(".py").unwrap_or(path);
+    // A package's `__init__.py` is imported by the package's name.
+    let module = module.strip_suffix("/__init__").unwrap_or(module);
+    module.replace('/', ".")
 }
 
 /// Makes `..api.deps` absolute from the module `module` (a package or not).

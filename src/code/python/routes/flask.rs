@@ -1428,10 +1428,7 @@ bp.add_url_rule("/", "index", index)
         assert_eq!(tokens.location.path(), "app/users.py");
         let index = find(&routes, Method::Get, "/admin");
         assert_eq!(index.handler, "app.admin.index");
-        assert_eq!(
-            find(&routes, Method::Get, "/health").handler,
-            "app.__init__.health"
-        );
+        assert_eq!(find(&routes, Method::Get, "/health").handler, "app.health");
     }
 
     #[test]
@@ -1840,7 +1837,7 @@ def teams():
             [
                 "GET /api/customers shop.customers.list_customers",
                 "GET /api/customers/{customer_id} shop.customers.CustomerAPI.get",
-                "GET /health shop.__init__.health",
+                "GET /health shop.health",
                 "GET /orders shop.orders.list_orders",
                 "PATCH /api/customers/{customer_id} shop.customers.CustomerAPI.patch",
                 "POST /orders shop.orders.create_order",
