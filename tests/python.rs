@@ -227,6 +227,33 @@ fn one_open_write_is_named_in_the_singular() {
 }
 
 #[test]
+fn a_cors_preflight_is_not_judged_for_authentication() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = String::from(
+        "from fastapi import Depends, FastAPI\nfrom .auth import current_user\napp = FastAPI()\n",
+    );
+    // Enough protected routes that open reads are judged too.
+    for i in 0..16 {
+        let method = ["get", "post", "put", "delete"][i % 4];
+        app.push_str(&format!(
+            "\n@app.{method}(\"/reports/r{i}\", dependencies=[Depends(current_user)])\ndef r{i}():\n    return {{}}\n"
+        ));
+    }
+    app.push_str("\n@app.options(\"/reports/r0\")\ndef preflight():\n    return {}\n");
+    app.push_str("\n@app.head(\"/reports/r1\")\ndef probe():\n    return {}\n");
+    app.push_str("\n@app.post(\"/reports/open\")\ndef open_write():\n    return {}\n");
+    write(dir.path(), "app.py", &app);
+    let outcome = run(dir.path(), &["sec/missing-auth"]);
+    assert_eq!(
+        messages(&outcome)
+            .iter()
+            .map(|m| m.split(' ').take(2).collect::<Vec<_>>().join(" "))
+            .collect::<Vec<_>>(),
+        ["POST /reports/open"]
+    );
+}
+
+#[test]
 fn auth_markers_name_the_projects_own_auth_decorators() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = String::from(

@@ -369,6 +369,9 @@ fn check_app(
             // Marked public on purpose: believed for reads; a write opened that way on
             // a path the policy does not call public is still reported.
             (r.public.is_none() || is_write(r.method))
+                // A CORS preflight (`OPTIONS`) must be answered without credentials, and
+                // `HEAD` is its `GET` without the body.
+                && !matches!(r.method, crate::model::Method::Options | crate::model::Method::Head)
                 && !ctx.settings.public_paths.is_match(&r.path)
                 && !is_infrastructure(&r.path)
         })
