@@ -353,6 +353,14 @@ pub fn json_schema() -> String {
 }
 
 impl Settings {
+    /// Whether `policy.public-paths` makes a path public; a trailing `/` (Django's
+    /// `register/`) is not part of what the globs name.
+    pub fn is_public_path(&self, path: &str) -> bool {
+        let trimmed = path.trim_end_matches('/');
+        self.public_paths
+            .is_match(if trimmed.is_empty() { "/" } else { trimmed })
+    }
+
     pub fn defaults() -> Settings {
         // The embedded defaults always compile.
         Settings::from_config(Config::default()).unwrap_or_else(|_| unreachable!())
@@ -526,6 +534,10 @@ mod tests {
         assert!(!s.public_paths.is_match("/healthcare/patients/{id}"));
         assert!(!s.public_paths.is_match("/orders/{id}/status"));
         assert!(s.public_paths.is_match("/health/live"));
+        assert!(s.is_public_path("/api/register/"));
+        assert!(s.is_public_path("/health"));
+        assert!(!s.is_public_path("/"));
+        assert!(!s.is_public_path("/api/users/"));
         assert!(!s.public_paths.is_match("/users"));
     }
 }

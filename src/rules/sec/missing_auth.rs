@@ -38,17 +38,14 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
 
 fn check_spec(ctx: &Context) -> Vec<Finding> {
     let api = &ctx.project.api;
-    let public = &ctx.settings.public_paths;
+    let public = |path: &str| ctx.settings.is_public_path(path);
     let mut out = Vec::new();
     for (doc_index, doc) in api.documents.iter().enumerate() {
         let endpoints: Vec<&Endpoint> = api.endpoints_of(doc_index).collect();
         if endpoints.is_empty() {
             continue;
         }
-        let guarded: Vec<&&Endpoint> = endpoints
-            .iter()
-            .filter(|e| !public.is_match(&e.path))
-            .collect();
+        let guarded: Vec<&&Endpoint> = endpoints.iter().filter(|e| !public(&e.path)).collect();
         if guarded.is_empty() {
             continue;
         }
@@ -88,7 +85,7 @@ fn check_spec(ctx: &Context) -> Vec<Finding> {
             continue;
         }
         for e in endpoints.into_iter().filter(|e| is_anonymous(e)) {
-            if public.is_match(&e.path) || is_capability_url(&e.path) {
+            if public(&e.path) || is_capability_url(&e.path) {
                 continue;
             }
             let sensitive = sensitive_segment(&e.path);
@@ -129,49 +126,67 @@ fn is_write(method: crate::model::Method) -> bool {
 }
 
 /// Handlers whose name says they run an authentication flow (`register`, `login`,
-/// `reset_password`, `refresh_token`): public by nature, wherever they are mounted.
+/// `reset_password`, `refresh_token`): public by nature, wherever they are mounted. For
+/// a method of a class (`RegisterViewSet.create`, `OAuth2Callback.post`), the class's
+/// name says it as well as the method's.
 fn is_auth_flow_handler(handler: &str) -> bool {
     let mut segments = handler.rsplit('.');
-    let last = segments.next().unwrap_or(handler).to_ascii_lowercase();
-    // A class-based view's method is named after the verb: its class says what it does
-    // (`auth.views.OAuth2Callback.post`).
-    let name = if crate::model::Method::from_key(&last).is_some() {
-        segments.next().unwrap_or("").to_ascii_lowercase()
-    } else {
-        last
-    };
-    [
-        "register",
-        "signup",
-        "sign_up",
-        "login",
-        "logout",
-        "signout",
-        "sign_out",
-        "signin",
-        "sign_in",
-        "magic",
-        "mfa",
-        "2fa",
-        "two_factor",
-        "twofactor",
-        "passkey",
-        "emailcheck",
-        "email_check",
-        "password",
-        "token",
-        "verify_email",
-        "verification_email",
-        "email_verification",
-        "confirm",
-        "oauth",
-        "callback",
-        "webhook",
-    ]
-    .iter()
-    .any(|w| name.contains(w))
-        // A first-run setup wizard (`def setup()`) runs before any account exists.
-        || name == "setup"
+    let last = segments.next().unwrap_or(handler);
+    let class = segments
+        .next()
+        .filter(|c| c.starts_with(|ch: char| ch.is_ascii_uppercase()));
+    std::iter::once(last).chain(class).any(names_auth_flow)
+}
+
+/// Parts of a name that say it runs an authentication flow.
+const AUTH_FLOW_PARTS: &[&str] = &[
+    "register",
+    "registration",
+    "signup",
+    "sign_up",
+    "login",
+    "logout",
+    "signout",
+    "sign_out",
+    "signin",
+    "sign_in",
+    "magic",
+    "mfa",
+    "2fa",
+    "two_factor",
+    "twofactor",
+    "passkey",
+    "emailcheck",
+    "email_check",
+    "password",
+    "forgot",
+    "token",
+    "verify_email",
+    "verification_email",
+    "email_verification",
+    "confirm",
+    "oauth",
+    "callback",
+    "webhook",
+];
+
+/// Words that say it, matched whole because they are short (`sso` is in `lesson`):
+/// single sign-on (`saml_acs`, `oidc_authorized`, `openid_login`), and an LTI launch.
+const AUTH_FLOW_WORDS: &[&str] = &["sso", "saml", "acs", "oidc", "openid", "authorized", "lti"];
+
+fn names_auth_flow(name: &str) -> bool {
+    // `RegisterView`, `PasswordResetRequest`: as snake case, so the parts match.
+    let words = crate::model::naming::words(name);
+    let snake = words.join("_");
+    let flat = name.to_ascii_lowercase();
+    AUTH_FLOW_PARTS
+        .iter()
+        .any(|p| snake.contains(p) || flat.contains(p))
+        || words.iter().any(|w| AUTH_FLOW_WORDS.contains(&w.as_str()))
+        // A first-run setup wizard (`def setup()`, `InitDBView`) runs before any
+        // account exists.
+        || snake == "setup"
+        || flat.replace('_', "").starts_with("initdb")
 }
 
 /// Views a library provides that are open by design, by the module they come from:
@@ -372,7 +387,7 @@ fn check_app(
                 // A CORS preflight (`OPTIONS`) must be answered without credentials, and
                 // `HEAD` is its `GET` without the body.
                 && !matches!(r.method, crate::model::Method::Options | crate::model::Method::Head)
-                && !ctx.settings.public_paths.is_match(&r.path)
+                && !ctx.settings.is_public_path(&r.path)
                 && !is_infrastructure(&r.path)
         })
         .collect();
@@ -574,6 +589,21 @@ mod tests {
         assert!(is_auth_flow_handler(
             "auth.passkey.views.PasskeyAuthView.post"
         ));
+        assert!(is_auth_flow_handler("users.views.RegisterViewSet.create"));
+        assert!(is_auth_flow_handler(
+            "users.views.registration.RegistrationRequest.post"
+        ));
+        assert!(is_auth_flow_handler("alerta.auth.basic.forgot"));
+        assert!(is_auth_flow_handler("app.views.LogInView.post"));
+        assert!(is_auth_flow_handler("app.auth.saml_acs"));
+        assert!(is_auth_flow_handler("app.auth.oidc_authorized"));
+        assert!(is_auth_flow_handler("app.sso.SSOLogin.post"));
+        assert!(is_auth_flow_handler("tcms.core.views.InitDBView.post"));
+        assert!(!is_auth_flow_handler("school.views.lesson_plan"));
+        assert!(!is_auth_flow_handler(
+            "registry.views.RegistryViewSet.create"
+        ));
+        assert!(!is_auth_flow_handler("app.views.initial_data"));
         assert!(!is_auth_flow_handler("app.views.setup_billing"));
         assert!(!is_auth_flow_handler("app.views.Certificates.post"));
         assert!(!is_auth_flow_handler("app.orders.post"));
