@@ -65,6 +65,9 @@ fn is_placeholder(value: &str) -> bool {
     let lower = v.to_ascii_lowercase();
     v.len() < 8
         || v.starts_with('<')
+        // A mask or a note in brackets: `"[REDACTED]"`, `"(hidden)"`.
+        || (v.starts_with('[') && v.ends_with(']'))
+        || (v.starts_with('(') && v.ends_with(')'))
         || v.starts_with("${")
         || v.starts_with('{')
         || v.starts_with('%')
@@ -118,8 +121,16 @@ fn names_itself(name: &str, value: &str) -> bool {
     let last = name.rsplit('.').next().unwrap_or(name);
     let letters = |words: &[String]| words.concat();
     let (name_words, value_words) = (words(last), words(value));
+    // Words that talk about the secret (`errors["password"] = "Password is required"`):
+    // a secret does not name what it is.
+    let message = value.trim().contains(char::is_whitespace)
+        && value_words
+            .iter()
+            .any(|w| w.len() >= 4 && name_words.contains(w));
     !value_words.is_empty()
-        && (letters(&name_words) == letters(&value_words) || name_words.ends_with(&value_words))
+        && (letters(&name_words) == letters(&value_words)
+            || name_words.ends_with(&value_words)
+            || message)
 }
 
 /// Key formats whose presence alone is enough.
