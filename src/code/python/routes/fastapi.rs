@@ -1425,11 +1425,18 @@ pub(super) fn collection_in_body(index: &Index, file: usize, def: Node) -> Optio
         let Some(function) = c.field("function") else {
             return false;
         };
+        // A query capped before it runs (`.limit(100).all()`, `select(X).limit(n)`,
+        // `.slice(0, 20)`) is bounded, like a `LIMIT`.
+        let capped = function.field("object").is_some_and(|o| {
+            let chain = text(source, o);
+            chain.contains(".limit(") || chain.contains(".slice(")
+        });
         function.kind() == "attribute"
             && function
                 .field("attribute")
                 .is_some_and(|a| matches!(text(source, a), "all" | "fetchall"))
             && arguments(*c).is_some_and(|a| a.named_child_count() == 0)
+            && !capped
     };
     let in_return = |c: &Node| {
         let mut p = c.parent();
