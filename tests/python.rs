@@ -227,6 +227,27 @@ fn one_open_write_is_named_in_the_singular() {
 }
 
 #[test]
+fn flask_cors_reads_its_origins_from_the_app_config() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "app.py",
+        "from flask import Flask\nfrom flask_cors import CORS\napp = Flask(__name__)\napp.config.from_object(\"settings\")\nCORS(app, supports_credentials=True)\n",
+    );
+    write(dir.path(), "settings.py", "CORS_ORIGINS = \"*\"\n");
+    assert_eq!(
+        positions(&run(dir.path(), &["sec/cors-wildcard"])),
+        ["settings.py:1:16 sec/cors-wildcard warning"]
+    );
+    write(
+        dir.path(),
+        "settings.py",
+        "CORS_ORIGINS = [\"https://app.example.com\"]\n",
+    );
+    assert!(run(dir.path(), &["sec/cors-wildcard"]).findings.is_empty());
+}
+
+#[test]
 fn a_cors_preflight_is_not_judged_for_authentication() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = String::from(

@@ -28,6 +28,15 @@ fn report(location: &crate::finding::Location, what: &str) -> Finding {
 pub fn check(ctx: &Context) -> Vec<Finding> {
     let code = &ctx.project.code;
     let mut out = Vec::new();
+    // flask-cors reads `CORS_ORIGINS` (and `CORS_RESOURCES`) from the app's config
+    // before the call's own arguments: a settings module or `app.config[...]` that sets
+    // them takes the place of the default.
+    let configured_origins = code.assignments.iter().find(|a| {
+        matches!(
+            crate::model::code::last_segment(&a.target),
+            "CORS_ORIGINS" | "CORS_RESOURCES"
+        ) && !in_test_code(code, &a.location)
+    });
     // The test-code check looks the file up: it comes after the checks on the call.
     let shipped = |call: &crate::model::code::Call| !in_test_code(code, &call.location);
     for call in code.calls_named(&["add_middleware", "CORSMiddleware", "CORS", "cross_origin"]) {
@@ -75,10 +84,17 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
                         "CORS allows every origin together with credentials",
                     ));
                 }
-                None => out.push(report(
-                    &call.location,
-                    "CORS allows every origin (flask-cors's default) together with credentials",
-                )),
+                None => match configured_origins {
+                    Some(config) if allows_any(&config.value) => out.push(report(
+                        &config.value_location,
+                        "CORS allows every origin (the app's `CORS_ORIGINS`) together with credentials",
+                    )),
+                    Some(_) => {}
+                    None => out.push(report(
+                        &call.location,
+                        "CORS allows every origin (flask-cors's default) together with credentials",
+                    )),
+                },
                 _ => {}
             }
         }
