@@ -1287,4 +1287,24 @@ fn a_health_view_counts_wherever_it_is_mounted() {
         ),
     );
     assert!(positions(&run(dir.path(), &["ops/missing-health-check"])).is_empty());
+    // A Swagger document of the same service that leaves the probe out (it is not part
+    // of the API) is not reported either; alone, it would be.
+    write(
+        dir.path(),
+        "swagger.yaml",
+        "swagger: \"2.0\"\ninfo: {title: Orders, version: \"1\"}\npaths:\n  /orders:\n    get:\n      responses:\n        \"200\": {description: ok}\n",
+    );
+    assert!(positions(&run(dir.path(), &["ops/missing-health-check"])).is_empty());
+    std::fs::remove_file(dir.path().join("app.py")).unwrap();
+    assert_eq!(
+        positions(&run(dir.path(), &["ops/missing-health-check"])).len(),
+        1
+    );
+    // `def good_to_go()` is a probe by its name too.
+    write(
+        dir.path(),
+        "app.py",
+        "from flask import Flask\n\napp = Flask(__name__)\n\n@app.route(\"/management/gtg\")\ndef good_to_go():\n    return \"OK\"\n",
+    );
+    assert!(positions(&run(dir.path(), &["ops/missing-health-check"])).is_empty());
 }

@@ -14,6 +14,11 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
 
 fn check_spec(ctx: &Context) -> Vec<Finding> {
     let api = &ctx.project.api;
+    // The service the documents describe is the code's: a health route declared there
+    // (often left out of the schema) is the service's.
+    if ctx.project.code.routes.iter().any(is_health_route) {
+        return Vec::new();
+    }
     api.documents
         .iter()
         .enumerate()
@@ -31,14 +36,18 @@ fn check_spec(ctx: &Context) -> Vec<Finding> {
 }
 
 /// A GET route whose handler is named as a probe, wherever it is mounted
-/// (`path("", health_check)` in an app's URL conf).
+/// (`path("", health_check)` in an app's URL conf, `def good_to_go()`).
 fn is_health_handler(route: &crate::model::code::Route) -> bool {
     let name = crate::model::code::last_segment(&route.handler).to_ascii_lowercase();
     route.method == crate::model::Method::Get
-        && (["health", "readiness", "liveness", "heartbeat"]
+        && (["health", "readiness", "liveness", "heartbeat", "good_to_go"]
             .iter()
             .any(|w| name.contains(w))
-            || matches!(name.as_str(), "ping" | "ready" | "alive"))
+            || matches!(name.as_str(), "ping" | "ready" | "alive" | "gtg"))
+}
+
+fn is_health_route(route: &crate::model::code::Route) -> bool {
+    is_health_path(&route.path) || is_health_handler(route)
 }
 
 /// Routes in code: a service that declares routes but no health route.
@@ -47,9 +56,7 @@ fn check_code(ctx: &Context) -> Vec<Finding> {
     let Some(first) = routes.first() else {
         return Vec::new();
     };
-    if routes
-        .iter()
-        .any(|r| crate::model::path::is_health_path(&r.path) || is_health_handler(r))
+    if routes.iter().any(is_health_route)
         || ctx
             .project
             .api
