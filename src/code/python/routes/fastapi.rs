@@ -1421,16 +1421,46 @@ impl BodyCollection {
 pub(super) fn collection_in_body(index: &Index, file: usize, def: Node) -> Option<BodyCollection> {
     let source = index.source(file)?;
     let calls = body_calls(def);
+    let parameters: Vec<&str> = def
+        .field("parameters")
+        .map(|p| {
+            p.named_children()
+                .filter_map(|p| match p.kind() {
+                    "identifier" => Some(p),
+                    _ => p
+                        .field("name")
+                        .or_else(|| p.named_children().find(|c| c.kind() == "identifier")),
+                })
+                .map(|n| text(source, n))
+                .collect()
+        })
+        .unwrap_or_default();
+    // A query capped before it runs (`.limit(100).all()`, `.limit(SYNC_LIMIT)`,
+    // `.slice(0, 20)`) is bounded, like a `LIMIT`; a limit the request chooses
+    // (`.limit(limit)` with a `limit` parameter) is paging, judged as such.
+    let capped_by_code = |chain: Node| {
+        let mut node = Some(chain);
+        while let Some(call) = node.filter(|n| n.kind() == "call") {
+            let function = call.field("function");
+            let method = function
+                .and_then(|f| f.field("attribute"))
+                .map(|a| text(source, a));
+            if matches!(method, Some("limit" | "slice")) {
+                let from_request = arguments(call).is_some_and(|args| {
+                    args.named_children()
+                        .any(|a| parameters.contains(&text(source, a)))
+                });
+                return !from_request;
+            }
+            node = function.and_then(|f| f.field("object"));
+        }
+        false
+    };
     let is_all = |c: &Node| {
         let Some(function) = c.field("function") else {
             return false;
         };
-        // A query capped before it runs (`.limit(100).all()`, `select(X).limit(n)`,
-        // `.slice(0, 20)`) is bounded, like a `LIMIT`.
-        let capped = function.field("object").is_some_and(|o| {
-            let chain = text(source, o);
-            chain.contains(".limit(") || chain.contains(".slice(")
-        });
+        let capped = function.field("object").is_some_and(|o| capped_by_code(o));
         function.kind() == "attribute"
             && function
                 .field("attribute")
