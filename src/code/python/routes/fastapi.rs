@@ -1460,7 +1460,7 @@ pub(super) fn collection_in_body(index: &Index, file: usize, def: Node) -> Optio
         let Some(function) = c.field("function") else {
             return false;
         };
-        let capped = function.field("object").is_some_and(|o| capped_by_code(o));
+        let capped = function.field("object").is_some_and(&capped_by_code);
         function.kind() == "attribute"
             && function
                 .field("attribute")
