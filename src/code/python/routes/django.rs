@@ -32,6 +32,8 @@ const MAX_RESOLVE_DEPTH: usize = 8;
 const MAX_BLOCK_DEPTH: usize = 6;
 /// Nodes visited in one handler body.
 const MAX_BODY_NODES: usize = 50_000;
+/// Steps taken to build a URL pattern out of constants (each name, part and import).
+const MAX_CONSTANT_DEPTH: usize = 12;
 
 /// Django decorators that require a logged-in user, beside those named `*_required`
 /// (`login_required`, `permission_required`, `staff_member_required`, a project's own
@@ -1098,6 +1100,137 @@ impl<'a> Project<'a> {
     }
 
     /// `path(...)`, `re_path(...)`, `url(...)`.
+    /// A URL pattern built from string constants: an f-string or `.format()` that puts
+    /// a module's regular expression into the path
+    /// (`rf"^api/v1/media/{friendly_token}$"`, `r"^v{}/".format(API_VERSION)`), or a
+    /// concatenation. Nothing when a part is not a constant of the project.
+    fn pattern_text(&self, file: usize, node: Node<'a>, depth: usize) -> Option<String> {
+        if depth > MAX_CONSTANT_DEPTH {
+            return None;
+        }
+        let source = self.src(file);
+        match node.kind() {
+            "string" if !node.children().any(|p| p.kind() == "interpolation") => {
+                string_of(source, node)
+            }
+            "string" => {
+                let mut out = String::new();
+                for part in node.children() {
+                    match part.kind() {
+                        "string_content" => out.push_str(text(source, part)),
+                        "interpolation" => {
+                            let expression = part.field("expression")?;
+                            out.push_str(&self.constant_text(file, expression, depth + 1)?);
+                        }
+                        _ => {}
+                    }
+                }
+                Some(out)
+            }
+            "concatenated_string" => node
+                .named_children()
+                .map(|part| self.pattern_text(file, part, depth + 1))
+                .collect(),
+            "binary_operator"
+                if node
+                    .field("operator")
+                    .is_some_and(|o| text(source, o) == "+") =>
+            {
+                let left = self.pattern_text(file, node.field("left")?, depth + 1)?;
+                let right = self.pattern_text(file, node.field("right")?, depth + 1)?;
+                Some(left + &right)
+            }
+            "call" => {
+                // `"^v{}/".format(API_VERSION)`: positional `{}` slots only.
+                let function = node.field("function")?;
+                if function.kind() != "attribute"
+                    || text(source, function.field("attribute")?) != "format"
+                {
+                    return None;
+                }
+                let template = self.pattern_text(file, function.field("object")?, depth + 1)?;
+                let mut values = CallArgs::of(source, node).positional.into_iter();
+                let mut out = String::new();
+                let mut rest = template.as_str();
+                while let Some(at) = rest.find("{}") {
+                    out.push_str(&rest[..at]);
+                    out.push_str(&self.constant_text(file, values.next()?, depth + 1)?);
+                    rest = &rest[at + 2..];
+                }
+                out.push_str(rest);
+                Some(out)
+            }
+            "identifier" | "attribute" => self.constant_text(file, node, depth + 1),
+            _ => None,
+        }
+    }
+
+    /// The text of a constant: a literal, or a name bound once at module level, here or
+    /// in the module it is imported from.
+    fn constant_text(&self, file: usize, node: Node<'a>, depth: usize) -> Option<String> {
+        if depth > MAX_CONSTANT_DEPTH {
+            return None;
+        }
+        let source = self.src(file);
+        match node.kind() {
+            "string" | "concatenated_string" | "binary_operator" | "call" => {
+                self.pattern_text(file, node, depth + 1)
+            }
+            "integer" => Some(text(source, node).to_string()),
+            "identifier" => {
+                let name = text(source, node);
+                let index = self.index.get(file)?;
+                match index.values.get(name).map(Vec::as_slice) {
+                    Some([value]) => self.constant_text(file, *value, depth + 1),
+                    Some(_) => None,
+                    None => {
+                        let imported = index.imports.get(name)?;
+                        let (module, name) = imported.rsplit_once('.')?;
+                        match self.find_module(module) {
+                            Some(from) => {
+                                let value = match self.index.get(from)?.values.get(name)?.as_slice()
+                                {
+                                    [value] => *value,
+                                    _ => return None,
+                                };
+                                self.constant_text(from, value, depth + 1)
+                            }
+                            // A module of constants that imports nothing from Django has no
+                            // tree here: its facts still hold its string constants.
+                            None => self.string_constant(module, name),
+                        }
+                    }
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// The string a module binds `name` to at its top, from the facts: one value, or
+    /// nothing.
+    fn string_constant(&self, module: &str, name: &str) -> Option<String> {
+        let stem = module.trim_matches('.').replace('.', "/");
+        let (file, package) = (format!("{stem}.py"), format!("{stem}/__init__.py"));
+        let in_module = |path: &str| {
+            [&file, &package]
+                .iter()
+                .any(|f| path == f.as_str() || path.ends_with(&format!("/{f}")))
+        };
+        let mut values = self.model.assignments.iter().filter(|a| {
+            a.function.is_none()
+                && a.class.is_none()
+                && a.target == name
+                && in_module(a.location.path())
+        });
+        match (values.next(), values.next()) {
+            (Some(a), None) => match &a.value {
+                Value::Str(s) => Some(s.clone()),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     fn entry_of_call(&self, file: usize, call: Node<'a>) -> Option<Entry<'a>> {
         let source = self.src(file);
         let callee = dotted(source, call.field("function")?);
@@ -1109,8 +1242,13 @@ impl<'a> Project<'a> {
             .get(0, "route")
             .or_else(|| args.keyword("regex"))
             .map(|n| match value_of(source, n, 0) {
-                Value::Str(s) | Value::Interpolated { constant: s, .. } => s,
-                _ => String::new(),
+                Value::Str(s) => s,
+                // Built from parts: filled in when they are constants, else the literal
+                // parts alone.
+                other => self.pattern_text(file, n, 0).unwrap_or(match other {
+                    Value::Interpolated { constant, .. } => constant,
+                    _ => String::new(),
+                }),
             })
             .unwrap_or_default();
         let view = args.get(1, "view")?;
@@ -1834,6 +1972,11 @@ impl<'a> Project<'a> {
     /// parameters as keywords, and nothing else). Paths with unnamed regular-expression
     /// groups pass values by position too, so only the first half is asked of them.
     fn fits_path(&self, def: &MethodDef<'a>, path: &str) -> bool {
+        // An empty segment is a part of the pattern archlint could not read (an
+        // f-string of something not constant): its parameters are unknown.
+        if path.contains("//") {
+            return true;
+        }
         // `{project}-{issue}` is two parameters in one segment. `i18n_patterns`'
         // `{language}` prefix is matched but never passed to the view.
         let names: Vec<&str> = path
@@ -3183,6 +3326,47 @@ class ExportView(View):
                 "POST /admins",
                 "POST /assets",
                 "POST /{language}/users/{pk}/activate",
+            ]
+        );
+    }
+
+    #[test]
+    fn patterns_built_from_the_projects_constants_are_filled_in() {
+        let routes = routes(&[
+            ("project/settings.py", "ROOT_URLCONF = \"project.urls\"\n"),
+            (
+                "project/literals.py",
+                "API_VERSION = \"4\"\nfriendly_token = r\"(?P<friendly_token>[\\w]*)\"\n",
+            ),
+            (
+                "project/urls.py",
+                r#"
+from django.urls import re_path
+from project.literals import API_VERSION, friendly_token
+from app import views
+
+slug = "(?P<slug>[-\w]+)"
+
+urlpatterns = [
+    re_path(rf"^api/v1/media/{friendly_token}/share$", views.share),
+    re_path(r"^v{}/project$".format(API_VERSION), views.project),
+    re_path(r"^tags/" + slug + "$", views.tag),
+    re_path(rf"^users/{unknown}/$", views.user),
+]
+"#,
+            ),
+            (
+                "app/views.py",
+                "def share(request, friendly_token):\n    pass\n\ndef project(request):\n    pass\n\ndef tag(request, slug):\n    pass\n\ndef user(request, **kwargs):\n    pass\n",
+            ),
+        ]);
+        assert_eq!(
+            method_paths(&routes),
+            [
+                "GET /api/v1/media/{friendly_token}/share",
+                "GET /tags/{slug}",
+                "GET /users",
+                "GET /v4/project",
             ]
         );
     }
