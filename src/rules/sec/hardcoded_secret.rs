@@ -121,12 +121,29 @@ fn names_itself(name: &str, value: &str) -> bool {
     let last = name.rsplit('.').next().unwrap_or(name);
     let letters = |words: &[String]| words.concat();
     let (name_words, value_words) = (words(last), words(value));
-    // Words that talk about the secret (`errors["password"] = "Password is required"`):
-    // a secret does not name what it is.
+    // A sentence about the secret (`errors["password"] = "Password is required"`): it
+    // names what it is about and says something of it. A phrase that only names it
+    // (`SECRET = "super secret jwt secret"`) is a weak secret, still a secret.
+    const SAYS: &[&str] = &[
+        "is",
+        "are",
+        "must",
+        "required",
+        "invalid",
+        "missing",
+        "incorrect",
+        "wrong",
+        "enter",
+        "please",
+        "not",
+        "empty",
+        "expired",
+    ];
     let message = value.trim().contains(char::is_whitespace)
         && value_words
             .iter()
-            .any(|w| w.len() >= 4 && name_words.contains(w));
+            .any(|w| w.len() >= 4 && name_words.contains(w))
+        && value_words.iter().any(|w| SAYS.contains(&w.as_str()));
     !value_words.is_empty()
         && (letters(&name_words) == letters(&value_words)
             || name_words.ends_with(&value_words)
