@@ -174,6 +174,7 @@ pub fn is_developer_only_class(name: &str) -> bool {
 
 const DEVELOPER_ONLY_WORDS: &[&str] = &[
     "dev",
+    "devel",
     "local",
     "development",
     "test",
@@ -198,6 +199,7 @@ mod tests {
             "config_dev.py",
             "fake_data.py",
             "mayan/settings/development/base.py",
+            "tcms/settings/devel.py",
             "examples/app.py",
             "ci/settings.py",
         ] {
