@@ -96,7 +96,17 @@ fn generic_methods(base: &str) -> &'static [Method] {
         | "TokenObtainSlidingView"
         | "TokenRefreshSlidingView"
         | "TokenBlacklistView"
-        | "LogoutView" => &[Method::Post],
+        | "LogoutView"
+        // django-oauth-toolkit and django-rest-framework-jwt.
+        | "TokenView"
+        | "RevokeTokenView"
+        | "ObtainJSONWebToken"
+        | "RefreshJSONWebToken"
+        | "VerifyJSONWebToken"
+        | "obtain_jwt_token"
+        | "refresh_jwt_token"
+        | "verify_jwt_token" => &[Method::Post],
+        "AuthorizationView" | "IntrospectTokenView" => &[Method::Get, Method::Post],
         "ListCreateAPIView" => &[Method::Get, Method::Post],
         "UpdateAPIView" => &[Method::Put, Method::Patch],
         "DestroyAPIView" => &[Method::Delete],
@@ -124,6 +134,15 @@ fn is_login_view(name: &str) -> bool {
             | "TokenVerifyView"
             | "TokenObtainSlidingView"
             | "TokenRefreshSlidingView"
+            | "TokenView"
+            | "RevokeTokenView"
+            | "AuthorizationView"
+            | "ObtainJSONWebToken"
+            | "RefreshJSONWebToken"
+            | "VerifyJSONWebToken"
+            | "obtain_jwt_token"
+            | "refresh_jwt_token"
+            | "verify_jwt_token"
     )
 }
 
@@ -3460,11 +3479,16 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.urls import path
 from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework_jwt.views import obtain_jwt_token
+from oauth2_provider.views import AuthorizationView, TokenView
 from app import views
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view()),
     path("token/", obtain_auth_token),
+    path("jwt/", obtain_jwt_token),
+    path("o/token/", TokenView.as_view()),
+    path("o/authorize/", AuthorizationView.as_view()),
     path("profile/", login_required(views.profile)),
     path("open/", views.open_page),
 ]
@@ -3492,6 +3516,18 @@ def open_page(request):
         let token = find(&routes, Method::Post, "/token");
         assert_eq!(token.framework, Framework::DjangoRest);
         assert!(token.public.is_some());
+        // Library token and consent views answer POST, and are open by design.
+        for (method, path) in [
+            (Method::Post, "/jwt"),
+            (Method::Post, "/o/token"),
+            (Method::Get, "/o/authorize"),
+            (Method::Post, "/o/authorize"),
+        ] {
+            assert!(find(&routes, method, path).public.is_some(), "{path}");
+        }
+        assert!(!routes
+            .iter()
+            .any(|r| r.method == Method::Get && ["/jwt", "/o/token"].contains(&r.path.as_str())));
         let profile = find(&routes, Method::Post, "/profile");
         assert_eq!(
             names(&profile.auth),
