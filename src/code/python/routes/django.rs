@@ -949,8 +949,15 @@ impl<'a> Project<'a> {
 
     /// A class, function or router of that name anywhere in the project, the one
     /// nearest to `file` first.
-    fn by_name(&self, file: usize, name: &str) -> Option<Def<'a>> {
+    /// A definition found by its bare name when imports could not be followed: in the
+    /// module the reference named (`views.MediaList` imported as `files.views`: a
+    /// module of that package), else nearest to the referring file.
+    fn by_name(&self, file: usize, name: &str, module_hint: Option<&str>) -> Option<Def<'a>> {
         let from = self.src(file).path.as_str();
+        let in_hinted_module = |module: &str| {
+            module_hint
+                .is_some_and(|hint| module == hint || module.starts_with(&format!("{hint}.")))
+        };
         let common = |path: &str| {
             from.split('/')
                 .zip(path.split('/'))
@@ -967,8 +974,9 @@ impl<'a> Project<'a> {
                         || f.routers.contains(name))
             })
             .max_by(|(_, a), (_, b)| {
-                common(&a.source.path)
-                    .cmp(&common(&b.source.path))
+                in_hinted_module(&a.module)
+                    .cmp(&in_hinted_module(&b.module))
+                    .then_with(|| common(&a.source.path).cmp(&common(&b.source.path)))
                     .then_with(|| b.source.path.cmp(&a.source.path))
             })
             .and_then(|(i, _)| self.local(i, name))
@@ -1007,8 +1015,16 @@ impl<'a> Project<'a> {
             EXTERNAL_PACKAGES.contains(&t.split('.').next().unwrap_or(t.as_str()))
         });
         found.or_else(|| {
+            // `views.MediaList` with `views` imported as `files.views`: look there first.
+            let hint = imported.map(|t| match rest.rsplit_once('.') {
+                Some((inner, _)) => format!("{t}.{inner}"),
+                None if rest.is_empty() => {
+                    t.rsplit_once('.').map_or(t.clone(), |(m, _)| m.to_string())
+                }
+                None => t.clone(),
+            });
             (fallback && !external)
-                .then(|| self.by_name(file, last(reference)))
+                .then(|| self.by_name(file, last(reference), hint.as_deref()))
                 .flatten()
         })
     }
@@ -3346,6 +3362,31 @@ class ExportView(View):
                 "POST /assets",
                 "POST /{language}/users/{pk}/activate",
             ]
+        );
+    }
+
+    #[test]
+    fn a_view_found_by_name_is_looked_for_first_in_the_module_the_reference_names() {
+        let routes = routes(&[
+            ("project/settings.py", "ROOT_URLCONF = \"files.urls\"\n"),
+            (
+                "files/urls.py",
+                "from django.urls import path\nfrom . import views\n\nurlpatterns = [path(\"media/\", views.MediaList.as_view())]\n",
+            ),
+            ("files/views/__init__.py", "from .media import *  # noqa\n"),
+            (
+                "files/views/media.py",
+                "from rest_framework.views import APIView\n\nclass MediaList(APIView):\n    def get(self, request):\n        pass\n\n    def post(self, request):\n        pass\n",
+            ),
+            (
+                "files/management_views.py",
+                "from rest_framework.views import APIView\n\nclass MediaList(APIView):\n    def get(self, request):\n        pass\n\n    def delete(self, request):\n        pass\n",
+            ),
+        ]);
+        assert_eq!(method_paths(&routes), ["GET /media", "POST /media"]);
+        assert_eq!(
+            find(&routes, Method::Post, "/media").handler,
+            "files.views.media.MediaList.post"
         );
     }
 
