@@ -103,10 +103,10 @@ fn path_case_policies() {
 
 #[test]
 fn public_paths_can_be_replaced() {
-    let doc = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\ncomponents:\n  securitySchemes:\n    bearer: {type: http, scheme: bearer}\nsecurity: [{bearer: []}]\npaths:\n  /v1/catalog:\n    get:\n      security: []\n      responses:\n        '200': {description: ok}\n  /v1/orders:\n    get:\n      responses:\n        '200': {description: ok}\n";
+    let doc = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\ncomponents:\n  securitySchemes:\n    bearer: {type: http, scheme: bearer}\nsecurity: [{bearer: []}]\npaths:\n  /v1/catalog:\n    post:\n      security: []\n      responses:\n        '200': {description: ok}\n  /v1/orders:\n    get:\n      responses:\n        '200': {description: ok}\n";
     assert_eq!(
         check(doc, "sec/missing-auth", ""),
-        vec!["openapi.yaml:9:5 sec/missing-auth warning"]
+        vec!["openapi.yaml:9:5 sec/missing-auth error"]
     );
     assert!(check(
         doc,

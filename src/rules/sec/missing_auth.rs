@@ -89,6 +89,16 @@ fn check_spec(ctx: &Context) -> Vec<Finding> {
                 continue;
             }
             let sensitive = sensitive_segment(&e.path);
+            // A read the operation itself opens (`security: []`, or a `{}` alternative
+            // beside a scheme: optional authentication) is public on purpose, as
+            // `AllowAny` is in code; a write or a sensitive path is still reported.
+            if e.security_is_own
+                && e.security.is_some()
+                && !e.method.is_write()
+                && sensitive.is_none()
+            {
+                continue;
+            }
             let level = if sensitive.is_some() || e.method.is_write() {
                 Level::Error
             } else {
