@@ -137,6 +137,29 @@ fn check_spec(ctx: &Context) -> Vec<Finding> {
 
 /// Routes in code: a GET handler that returns a whole collection and takes no
 /// pagination parameter.
+/// A page that shows a form (`GET /domain/add`, `/key/edit`, `/zones/{id}/settings`):
+/// the rows it loads fill the form's choices; the page lists nothing.
+fn is_form_page(path: &str) -> bool {
+    const FORM_WORDS: &[&str] = &[
+        "add",
+        "new",
+        "create",
+        "edit",
+        "update",
+        "delete",
+        "remove",
+        "manage",
+        "setting",
+        "settings",
+        "config",
+        "configure",
+    ];
+    crate::model::path::segments(path)
+        .filter(|s| !crate::model::path::is_param(s))
+        .last()
+        .is_some_and(|s| FORM_WORDS.contains(&s.to_ascii_lowercase().as_str()))
+}
+
 fn check_code(ctx: &Context) -> Vec<Finding> {
     use crate::model::Method;
     ctx.project
@@ -144,6 +167,7 @@ fn check_code(ctx: &Context) -> Vec<Finding> {
         .routes
         .iter()
         .filter(|r| r.method == Method::Get && r.pagination.is_empty())
+        .filter(|r| !is_form_page(&r.path))
         .filter(|r| {
             !r.query_params
                 .iter()
