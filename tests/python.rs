@@ -248,6 +248,47 @@ fn flask_cors_reads_its_origins_from_the_app_config() {
 }
 
 #[test]
+fn routes_of_an_authentication_module_without_any_login_are_its_flows() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut items = String::from(
+        "from flask import Blueprint\nfrom flask_login import login_required\nbp = Blueprint(\"items\", __name__)\n",
+    );
+    for i in 0..6 {
+        items.push_str(&format!(
+            "\n@bp.route(\"/items/{i}\", methods=[\"POST\"])\n@login_required\ndef item{i}():\n    return {{}}\n"
+        ));
+    }
+    items.push_str(
+        "\n@bp.route(\"/items/open\", methods=[\"POST\"])\ndef open_write():\n    return {}\n",
+    );
+    write(dir.path(), "app/items.py", &items);
+    write(
+        dir.path(),
+        "app/auth/github.py",
+        "from flask import Blueprint\nbp = Blueprint(\"github\", __name__)\n\n@bp.route(\"/auth/github\", methods=[\"POST\"])\ndef github():\n    return {}\n",
+    );
+    // A module named for authentication that protects some of its routes is judged
+    // like any other.
+    write(
+        dir.path(),
+        "app/auth/tokens.py",
+        "from flask import Blueprint\nfrom flask_login import login_required\nbp = Blueprint(\"tokens\", __name__)\n\n@bp.route(\"/auth/keys\", methods=[\"GET\"])\n@login_required\ndef keys():\n    return {}\n\n@bp.route(\"/auth/keys\", methods=[\"DELETE\"])\ndef delete_keys():\n    return {}\n",
+    );
+    write(
+        dir.path(),
+        "app/__init__.py",
+        "from flask import Flask\nfrom .items import bp as items\nfrom .auth.github import bp as github\nfrom .auth.tokens import bp as tokens\napp = Flask(__name__)\nfor bp in (items, github, tokens):\n    app.register_blueprint(bp)\n",
+    );
+    let outcome = run(dir.path(), &["sec/missing-auth"]);
+    let mut reported: Vec<String> = messages(&outcome)
+        .iter()
+        .map(|m| m.split(' ').take(2).collect::<Vec<_>>().join(" "))
+        .collect();
+    reported.sort();
+    assert_eq!(reported, ["DELETE /auth/keys", "POST /items/open"]);
+}
+
+#[test]
 fn a_cors_preflight_is_not_judged_for_authentication() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = String::from(

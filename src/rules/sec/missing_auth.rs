@@ -199,6 +199,27 @@ fn names_auth_flow(name: &str) -> bool {
         || flat.replace('_', "").starts_with("initdb")
 }
 
+/// A module named for authentication: a folder or file stem `auth`, `authentication`,
+/// `login`, `oauth`, `oauth2`, `saml`, `sso`, `oidc` or `openid` (`alerta/auth/github.py`,
+/// `app/views/login.py`).
+fn is_auth_module(path: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "auth",
+        "authentication",
+        "login",
+        "oauth",
+        "oauth2",
+        "saml",
+        "sso",
+        "oidc",
+        "openid",
+    ];
+    path.split('/').any(|part| {
+        let stem = part.strip_suffix(".py").unwrap_or(part);
+        WORDS.contains(&stem.to_ascii_lowercase().as_str())
+    })
+}
+
 /// Views a library provides that are open by design, by the module they come from:
 /// django-allauth's sign-in, sign-up and MFA pages, Django's redirects, static files and
 /// language switch, and the API schema and its browsers.
@@ -420,6 +441,19 @@ fn check_app(
             }
         }
     }
+    // Files of authentication flows (`auth/github.py`, `login.py`, `saml.py`) in which
+    // no route shows authentication: the sign-in, sign-up and recovery steps, open by
+    // design whatever their handlers are called.
+    let mut authenticated_in_file: std::collections::HashMap<&str, usize> =
+        std::collections::HashMap::new();
+    for r in routes {
+        *authenticated_in_file.entry(r.location.path()).or_default() +=
+            usize::from(authenticated(r));
+    }
+    let in_open_auth_module = |r: &Route| {
+        is_auth_module(r.location.path())
+            && authenticated_in_file.get(r.location.path()) == Some(&0)
+    };
     let open: Vec<&&Route> = candidates
         .iter()
         // Like authentication flows, capability URLs and routes that serve only files or
@@ -439,6 +473,7 @@ fn check_app(
                 r.method == crate::model::Method::Post && names_provider_hook(&r.path);
             !(authenticated(r)
                 || provider_hook
+                || in_open_auth_module(r)
                 || is_auth_flow_handler(&r.handler)
                 || is_open_library_view(&r.handler)
                 || is_capability_url(&r.path)
