@@ -3020,6 +3020,8 @@ from fastapi import FastAPI
 from api.v1 import api_router
 app = FastAPI()
 app.include_router(api_router, prefix="/api")
+# Included twice by mistake: still one route each.
+app.include_router(api_router, prefix="/api")
 "#,
             ),
             (

@@ -45,6 +45,13 @@ pub fn extract<R: Send>(
             b.method,
         ))
     });
+    // A router included twice under the same prefix serves each route once.
+    routes.dedup_by(|a, b| {
+        a.location.path() == b.location.path()
+            && a.location.span.start == b.location.span.start
+            && a.path == b.path
+            && a.method == b.method
+    });
     (routes, beside)
 }
 
