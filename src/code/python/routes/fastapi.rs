@@ -1537,11 +1537,43 @@ pub(super) fn collection_in_body(index: &Index, file: usize, def: Node) -> Optio
         .iter()
         .filter(|c| !in_write_branch(c))
         .find(|c| is_all(c) && in_return(c) && !feeds_lookup(c, true));
+    // `for d in Domain.query.all(): if d.name == host: return "good"`: rows searched
+    // in a loop that builds nothing (no `append`, `yield`, `+=` or item assignment)
+    // are a lookup, not the response.
+    let searched_in_loop = |c: &Node| {
+        let Some(the_loop) = c
+            .parent()
+            .filter(|p| p.kind() == "for_statement" && p.field("right") == Some(*c))
+        else {
+            return false;
+        };
+        let Some(body) = the_loop.field("body") else {
+            return false;
+        };
+        let mut builds = false;
+        body.visit(|n| {
+            builds |= match n.kind() {
+                "yield" | "augmented_assignment" => true,
+                "assignment" => n.field("left").is_some_and(|l| l.kind() == "subscript"),
+                "call" => n
+                    .field("function")
+                    .and_then(|f| f.field("attribute"))
+                    .is_some_and(|a| matches!(text(source, a), "append" | "extend" | "add")),
+                _ => false,
+            };
+            !builds
+        });
+        !builds
+    };
     let (chosen, returned) = match returned {
         Some(returned) => (returned, true),
         None => (
             calls.iter().find(|c| {
-                is_all(c) && !in_return(c) && !feeds_lookup(c, false) && !in_write_branch(c)
+                is_all(c)
+                    && !in_return(c)
+                    && !feeds_lookup(c, false)
+                    && !in_write_branch(c)
+                    && !searched_in_loop(c)
             })?,
             false,
         ),
