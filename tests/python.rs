@@ -1341,6 +1341,37 @@ fn a_health_view_counts_wherever_it_is_mounted() {
         positions(&run(dir.path(), &["ops/missing-health-check"])).len(),
         1
     );
+    // django-health-check's URLs, included at `health/`, answer the probe.
+    std::fs::remove_file(dir.path().join("swagger.yaml")).unwrap();
+    write(
+        dir.path(),
+        "project/settings.py",
+        "ROOT_URLCONF = \"project.urls\"\n",
+    );
+    write(
+        dir.path(),
+        "project/urls.py",
+        "from django.urls import include, path\nfrom app import views\n\nurlpatterns = [\n    path(\"orders/\", views.orders),\n    path(\"health/\", include(\"health_check.urls\")),\n]\n",
+    );
+    write(
+        dir.path(),
+        "app/views.py",
+        "def orders(request):\n    pass\n",
+    );
+    assert!(positions(&run(dir.path(), &["ops/missing-health-check"])).is_empty());
+    let without = std::fs::read_to_string(dir.path().join("project/urls.py"))
+        .unwrap()
+        .replace(
+            "    path(\"health/\", include(\"health_check.urls\")),\n",
+            "",
+        );
+    write(dir.path(), "project/urls.py", &without);
+    assert_eq!(
+        positions(&run(dir.path(), &["ops/missing-health-check"])).len(),
+        1
+    );
+    std::fs::remove_dir_all(dir.path().join("project")).unwrap();
+    std::fs::remove_dir_all(dir.path().join("app")).unwrap();
     // `def good_to_go()` is a probe by its name too.
     write(
         dir.path(),

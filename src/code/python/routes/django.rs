@@ -32,6 +32,8 @@ const MAX_RESOLVE_DEPTH: usize = 8;
 const MAX_BLOCK_DEPTH: usize = 6;
 /// Nodes visited in one handler body.
 const MAX_BODY_NODES: usize = 50_000;
+/// URL confs of health-check libraries (django-health-check, django-watchman).
+const HEALTH_URL_MODULES: &[&str] = &["health_check.urls", "watchman.urls"];
 /// Steps taken to build a URL pattern out of constants (each name, part and import).
 const MAX_CONSTANT_DEPTH: usize = 12;
 
@@ -1103,7 +1105,12 @@ impl<'a> Project<'a> {
             "identifier" | "attribute" => out.push(reference(Target::Ref(dotted(source, node)))),
             "string" | "concatenated_string" => {
                 if let Some(module) = string_of(source, node) {
-                    out.push(reference(Target::Module(module)));
+                    // The string is where a route of a module that is not read is
+                    // declared.
+                    out.push(Entry {
+                        call: Some(node),
+                        ..reference(Target::Module(module))
+                    });
                 }
             }
             "call" => {
@@ -1455,6 +1462,23 @@ impl<'a> Project<'a> {
                 Target::Module(name) => {
                     if let Some(m) = self.find_module(name) {
                         self.walk_list(m, "urlpatterns", &path, chain, depth, walk);
+                    } else if let (true, Some(call)) =
+                        (HEALTH_URL_MODULES.contains(&name.as_str()), entry.call)
+                    {
+                        // A health-check library's URLs, not read: its probe answers GET
+                        // where they are included.
+                        let location = loc(self.src(entry.file), call);
+                        let site = Site {
+                            path: &path,
+                            location: &location,
+                        };
+                        walk.out.push(self.route(
+                            Framework::Django,
+                            Method::Get,
+                            &site,
+                            name.clone(),
+                            None,
+                        ));
                     }
                 }
                 Target::Ref(reference) => match self.resolve_patterns(entry.file, reference) {
