@@ -1996,6 +1996,15 @@ impl<'a> Project<'a> {
             let at = view.node.field("name").unwrap_or(view.node);
             route.collection = Some(self.evidence(view.file, name, at));
         }
+        // `dispatch()` runs before every handler of the view: a check on the caller
+        // there guards them all.
+        if let Some(check) = view
+            .method("dispatch")
+            .and_then(|d| self.body_facts(d.file, d.node).user_check)
+        {
+            route.auth.push(check);
+            route.public = None;
+        }
         if let Some(def) = def {
             let body = self.body_facts(def.file, def.node);
             if let Some(check) = body.user_check {
@@ -3469,6 +3478,7 @@ urlpatterns = [
     path("system/", views.system),
     path("recipes/<int:pk>/pdf/", views.recipe_pdf),
     path("notifications/", views.Notifications.as_view()),
+    path("uploads/", views.Uploads.as_view()),
     path("about/", views.about),
     path("i18n/<str:lang>/", views.switch_language),
 ]
@@ -3496,6 +3506,15 @@ class Notifications(View):
             return JsonResponse({})
         return JsonResponse({"items": list(Notification.objects.filter(user=request.user))})
 
+class Uploads(View):
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request):
+        return JsonResponse({})
+
 def about(request):
     if request.user.language:
         activate(request.user.language)
@@ -3520,6 +3539,10 @@ def switch_language(request, lang):
         assert_eq!(
             names(&find(&routes, Method::Get, "/notifications").auth),
             ["request.user.is_anonymous check"]
+        );
+        assert_eq!(
+            names(&find(&routes, Method::Post, "/uploads").auth),
+            ["request.user.is_authenticated check"]
         );
         // Reading the user's preferences is not asking who they are, and a branch that
         // lets the request go on guards nothing.
