@@ -304,6 +304,12 @@ fn a_cors_preflight_is_not_judged_for_authentication() {
     app.push_str("\n@app.options(\"/reports/r0\")\ndef preflight():\n    return {}\n");
     app.push_str("\n@app.head(\"/reports/r1\")\ndef probe():\n    return {}\n");
     app.push_str("\n@app.post(\"/reports/open\")\ndef open_write():\n    return {}\n");
+    // A fixed answer holds no data: an index of the API's versions.
+    app.push_str(
+        "\n@app.get(\"/reports\")\ndef index():\n    return [{\"url\": \"/reports/r0\"}]\n",
+    );
+    // Reads that return data are judged.
+    app.push_str("\n@app.get(\"/reports/all\")\ndef everything():\n    return load_all()\n");
     write(dir.path(), "app.py", &app);
     let outcome = run(dir.path(), &["sec/missing-auth"]);
     assert_eq!(
@@ -311,7 +317,7 @@ fn a_cors_preflight_is_not_judged_for_authentication() {
             .iter()
             .map(|m| m.split(' ').take(2).collect::<Vec<_>>().join(" "))
             .collect::<Vec<_>>(),
-        ["POST /reports/open"]
+        ["POST /reports/open", "GET /reports/all"]
     );
 }
 

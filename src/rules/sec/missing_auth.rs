@@ -297,18 +297,28 @@ const NO_DATA_RESPONSES: &[&str] = &[
     "HttpResponseRedirect",
 ];
 
-/// Functions whose every `return` sends a file or a redirect: the shell and assets of a
-/// web UI (an SPA's `index.html` fallback), which the browser loads before anyone has
-/// logged in, and entry points that send visitors on (`/admin` to the dashboard or to
-/// the login page).
+/// Functions whose every `return` sends a file, a redirect or a literal: the shell and
+/// assets of a web UI (an SPA's `index.html` fallback), which the browser loads before
+/// anyone has logged in, entry points that send visitors on (`/admin` to the dashboard
+/// or to the login page), and fixed answers (an API index listing its versions).
 fn functions_serving_no_data(
     code: &crate::model::code::CodeModel,
 ) -> std::collections::HashSet<usize> {
     use crate::model::code::{last_segment, Value};
     use std::collections::HashMap;
+    // A literal holds no data of the service either: `return '[{"url": "/api/v1"}]', 200`.
+    fn literal(value: &Value) -> bool {
+        match value {
+            Value::Str(_) | Value::Number(_) | Value::Bool(_) | Value::None => true,
+            Value::List(items) => items.iter().all(literal),
+            Value::Dict(pairs) => pairs.iter().all(|(k, v)| literal(k) && literal(v)),
+            _ => false,
+        }
+    }
     let no_data = |value: &Value| {
-        matches!(value, Value::Call { callee, .. }
-            if NO_DATA_RESPONSES.contains(&last_segment(callee)))
+        literal(value)
+            || matches!(value, Value::Call { callee, .. }
+                if NO_DATA_RESPONSES.contains(&last_segment(callee)))
     };
     // `response = RedirectResponse(url)` then `return response`: every value the name
     // is given in the function holds no data.
