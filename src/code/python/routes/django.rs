@@ -1997,9 +1997,10 @@ impl<'a> Project<'a> {
             route.collection = Some(self.evidence(view.file, name, at));
         }
         // `dispatch()` runs before every handler of the view: a check on the caller
-        // there guards them all.
+        // there guards them all (often the dispatch of the access mixin already found).
         if let Some(check) = view
             .method("dispatch")
+            .filter(|_| route.auth.is_empty())
             .and_then(|d| self.body_facts(d.file, d.node).user_check)
         {
             route.auth.push(check);
