@@ -759,7 +759,7 @@ fn a_web_uis_files_and_version_are_public_but_its_data_is_not() {
         "\n@ui.get(\"/{rest_of_path:path}\")\ndef index_html(rest_of_path: str):\n",
         "    if rest_of_path.endswith(\".js\"):\n        return FileResponse(\"ui/\" + rest_of_path)\n",
         "    return FileResponse(\"ui/index.html\")\n",
-        "\n@ui.get(\"/ui/settings\")\ndef ui_settings():\n    return {\"theme\": \"dark\"}\n",
+        "\n@ui.get(\"/ui/settings\")\ndef ui_settings():\n    return load_ui_settings()\n",
         "\napp = FastAPI()\napp.include_router(api, prefix=\"/api/v1\")\napp.include_router(ui)\n",
     ));
     write(dir.path(), "app/main.py", &api);

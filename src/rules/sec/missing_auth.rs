@@ -306,12 +306,16 @@ fn functions_serving_no_data(
 ) -> std::collections::HashSet<usize> {
     use crate::model::code::{last_segment, Value};
     use std::collections::HashMap;
-    // A literal holds no data of the service either: `return '[{"url": "/api/v1"}]', 200`.
+    // A fixed answer holds no data of the service either:
+    // `return '[{"url": "/api/v1"}]', 200`. An empty one (`return []`, `return None`)
+    // is more likely a stub for data yet to come, and is judged.
     fn literal(value: &Value) -> bool {
         match value {
-            Value::Str(_) | Value::Number(_) | Value::Bool(_) | Value::None => true,
-            Value::List(items) => items.iter().all(literal),
-            Value::Dict(pairs) => pairs.iter().all(|(k, v)| literal(k) && literal(v)),
+            Value::Str(_) | Value::Number(_) | Value::Bool(_) => true,
+            Value::List(items) => !items.is_empty() && items.iter().all(literal),
+            Value::Dict(pairs) => {
+                !pairs.is_empty() && pairs.iter().all(|(k, v)| literal(k) && literal(v))
+            }
             _ => false,
         }
     }
