@@ -1540,6 +1540,21 @@ impl<'a> Project<'a> {
         let start = walk.out.len();
         // Views wrapped in decorators: `login_required(views.profile)`.
         let mut wrap = Decorators::default();
+        // `incident_list = IncidentViewSet.as_view({"get": "list"})` at module level,
+        // then `path("incidents/", incident_list)`: the call is the view.
+        let view = match view.kind() {
+            "identifier" => self
+                .index
+                .get(file)
+                .and_then(
+                    |index| match index.values.get(text(source, view)).map(Vec::as_slice) {
+                        Some([value]) if value.kind() == "call" => Some(*value),
+                        _ => None,
+                    },
+                )
+                .unwrap_or(view),
+            _ => view,
+        };
         let mut node = view;
         let mut class_ref = None;
         let mut allowed: Option<Vec<Method>> = None;
@@ -1581,9 +1596,13 @@ impl<'a> Project<'a> {
             node = first;
         }
         let (reference_node, mapping) = class_ref.unwrap_or((node, None));
+        let mapping = mapping.map(|m| self.constant_dict(file, m));
         let reference = dotted(source, reference_node);
         match self.resolve(file, &reference, true) {
-            Some(Def::Class(f, class)) => self.class_routes(f, class, mapping, site, walk),
+            Some(Def::Class(f, class)) => {
+                // The action map is read where it is written, not in the class's file.
+                self.class_routes(f, class, mapping.map(|m| (file, m)), site, walk)
+            }
             Some(Def::Function(f, function)) if class_ref.is_none() => {
                 self.function_routes(f, function, site, walk)
             }
@@ -1732,11 +1751,31 @@ impl<'a> Project<'a> {
     }
 
     /// A class-based view mounted with `path()`.
+    /// `as_view(LIST_ACTIONS)` with `LIST_ACTIONS = {"get": "list"}` bound once at
+    /// module level: the dictionary; any other node as it is.
+    fn constant_dict(&self, file: usize, node: Node<'a>) -> Node<'a> {
+        if node.kind() != "identifier" {
+            return node;
+        }
+        let source = self.src(file);
+        self.index
+            .get(file)
+            .and_then(
+                |index| match index.values.get(text(source, node)).map(Vec::as_slice) {
+                    Some([value]) if value.kind() == "dictionary" => Some(*value),
+                    _ => None,
+                },
+            )
+            .unwrap_or(node)
+    }
+
+    /// A class-based view mounted with `path()`; `mapping` is a viewset's action map
+    /// (`as_view({"get": "list"})`) and the file it is written in.
     fn class_routes(
         &self,
         file: usize,
         class: Node<'a>,
-        mapping: Option<Node<'a>>,
+        mapping: Option<(usize, Node<'a>)>,
         site: &Site,
         walk: &mut Walk,
     ) {
@@ -1750,8 +1789,8 @@ impl<'a> Project<'a> {
         let list_base = view.list_base();
         // (method, handler method name, collection evidence name)
         let mut plan: Vec<(Method, String, Option<String>)> = Vec::new();
-        if let Some(dict) = mapping.filter(|m| m.kind() == "dictionary") {
-            for (method, action) in self.mapping_of(file, dict) {
+        if let Some((mapping_file, dict)) = mapping.filter(|(_, m)| m.kind() == "dictionary") {
+            for (method, action) in self.mapping_of(mapping_file, dict) {
                 let list = (action == "list").then(|| "list".to_string());
                 plan.push((method, action, list));
             }
@@ -3309,7 +3348,10 @@ from django.conf.urls.i18n import i18n_patterns
 from django.urls import path
 from app.views import (
     ActivateView, AdminEndpoint, AssetEndpoint, ExportView, FavoriteEndpoint, IssueEndpoint,
+    IncidentViewSet,
 )
+
+incident_list = IncidentViewSet.as_view({"get": "list", "post": "create"})
 
 urlpatterns = [
     path("admins/", AdminEndpoint.as_view()),
@@ -3320,6 +3362,7 @@ urlpatterns = [
     path("assets/", AssetEndpoint.as_view(http_method_names=["post"])),
     path("assets/<uuid:asset_id>/", AssetEndpoint.as_view(http_method_names=["patch", "delete"])),
     path("exports/", ExportView.as_view()),
+    path("incidents/", incident_list),
 ]
 urlpatterns += i18n_patterns(path("users/<int:pk>/activate/", ActivateView.as_view()))
 "#,
@@ -3329,6 +3372,7 @@ urlpatterns += i18n_patterns(path("users/<int:pk>/activate/", ActivateView.as_vi
                 r#"
 from django.views import View
 from rest_framework.views import APIView
+from rest_framework.viewsets import ModelViewSet
 
 class AdminEndpoint(APIView):
     def get(self, request):
@@ -3368,6 +3412,9 @@ class AssetEndpoint(APIView):
     def delete(self, request, **kwargs):
         pass
 
+class IncidentViewSet(ModelViewSet):
+    pass
+
 class ExportView(View):
     http_method_names = ["get"]
 
@@ -3380,6 +3427,10 @@ class ExportView(View):
             ),
         ]);
         assert_eq!(
+            find(&routes, Method::Post, "/incidents").handler,
+            "app.views.IncidentViewSet.create"
+        );
+        assert_eq!(
             method_paths(&routes),
             [
                 "DELETE /admins/{pk}",
@@ -3388,12 +3439,14 @@ class ExportView(View):
                 "DELETE /{slug}/favorites/{favorite_id}",
                 "GET /admins",
                 "GET /exports",
+                "GET /incidents",
                 "GET /issues/{project}-{sequence}",
                 "GET /{slug}/favorites",
                 "PATCH /assets/{asset_id}",
                 "PATCH /{slug}/favorites/{favorite_id}",
                 "POST /admins",
                 "POST /assets",
+                "POST /incidents",
                 "POST /{language}/users/{pk}/activate",
             ]
         );
