@@ -289,6 +289,25 @@ fn routes_of_an_authentication_module_without_any_login_are_its_flows() {
 }
 
 #[test]
+fn a_test_about_rate_limits_is_no_limiter() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "app.py",
+        "from flask import Flask\napp = Flask(__name__)\n\n@app.route(\"/login\", methods=[\"POST\"])\ndef login():\n    return {}\n",
+    );
+    write(
+        dir.path(),
+        "tests/test_login.py",
+        "def test_login_rate_limit_error(client):\n    assert client.post(\"/login\").status_code == 401\n",
+    );
+    assert_eq!(
+        messages(&run(dir.path(), &["sec/missing-rate-limit"])),
+        ["none of the 1 routes is rate limited, and no rate limiter (slowapi, flask-limiter, django-ratelimit, DRF throttles) is used"]
+    );
+}
+
+#[test]
 fn a_cors_preflight_is_not_judged_for_authentication() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = String::from(

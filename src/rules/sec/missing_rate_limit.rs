@@ -188,10 +188,13 @@ fn check_code(ctx: &Context) -> Vec<Finding> {
     let Some(first) = code.routes.first() else {
         return Vec::new();
     };
+    // Test code exercises limits (`test_login_rate_limit_error`); it limits nothing.
+    let shipped = |at: &crate::finding::Location| !crate::rules::common::in_test_code(code, at);
     let imported = code.imports.iter().any(|i| {
         LIMITER_MODULES
             .iter()
             .any(|m| i.module == *m || i.module.starts_with(&format!("{m}.")))
+            && shipped(&i.location)
     });
     let any_evidence = code.routes.iter().any(|r| !r.rate_limit.is_empty());
     // A limiter of the project's own (`TokenBucket`, `check_rate_limit`).
@@ -211,10 +214,9 @@ fn check_code(ctx: &Context) -> Vec<Finding> {
             .iter()
             .any(|w| name.contains(w))
     };
-    let own = code
-        .functions
-        .iter()
-        .any(|f| limits(&f.name) || f.class.as_deref().is_some_and(limits));
+    let own = code.functions.iter().any(|f| {
+        (limits(&f.name) || f.class.as_deref().is_some_and(limits)) && shipped(&f.location)
+    });
     if !imported && !any_evidence && !own {
         return vec![Finding::new(
             ID,
