@@ -308,6 +308,19 @@ fn a_test_about_rate_limits_is_no_limiter() {
 }
 
 #[test]
+fn models_in_test_code_are_not_the_services_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let models = "from sqlalchemy import Column, ForeignKey, Integer\nfrom sqlalchemy.orm import declarative_base\n\nBase = declarative_base()\n\nclass Owner(Base):\n    __tablename__ = \"owner\"\n    id = Column(Integer, primary_key=True)\n\nclass Pet(Base):\n    __tablename__ = \"pet\"\n    id = Column(Integer, primary_key=True)\n    owner_id = Column(Integer, ForeignKey(\"owner.id\"))\n";
+    write(dir.path(), "tests/test_models.py", models);
+    assert!(run(dir.path(), &["db"]).findings.is_empty());
+    write(dir.path(), "app/models.py", models);
+    assert_eq!(
+        positions(&run(dir.path(), &["db/fk-without-index"])),
+        ["app/models.py:13:32 db/fk-without-index warning"]
+    );
+}
+
+#[test]
 fn a_cors_preflight_is_not_judged_for_authentication() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = String::from(

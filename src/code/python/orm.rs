@@ -99,11 +99,11 @@ pub fn schema(code: &CodeModel, dialect: SqlDialect) -> Option<SchemaHistory> {
     // Group class-level assignments by (file, class).
     let mut classes: BTreeMap<(&str, &str), Vec<&Assignment>> = BTreeMap::new();
     for a in code.assignments.iter().filter(|a| a.function.is_none()) {
-        if let Some(class) = a
-            .class
-            .as_ref()
-            .filter(|_| !crate::code::embedded_sql::is_migration_path(a.location.path()))
-        {
+        // Models in test code describe a test's database, not the service's.
+        if let Some(class) = a.class.as_ref().filter(|_| {
+            !crate::code::embedded_sql::is_migration_path(a.location.path())
+                && !super::is_test_path(a.location.path())
+        }) {
             classes
                 .entry((a.location.path(), class.as_str()))
                 .or_default()
