@@ -455,6 +455,33 @@ fn a_schema_qualified_foreign_key_constraint_names_its_table_not_its_schema() {
 }
 
 #[test]
+fn a_sample_database_for_another_engine_does_not_set_the_projects_dialect() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "migrations/versions/r1_orders.py",
+        concat!(
+            "import sqlalchemy as sa\nfrom alembic import op\nrevision = \"r1\"\ndown_revision = None\n\n",
+            "def upgrade():\n",
+            "    op.create_table(\"orders\", sa.Column(\"id\", sa.Integer(), primary_key=True), sa.Column(\"customer_id\", sa.Integer()))\n",
+        ),
+    );
+    write(
+        dir.path(),
+        "migrations/versions/r2_index.py",
+        "from alembic import op\nrevision = \"r2\"\ndown_revision = \"r1\"\n\ndef upgrade():\n    op.create_index(\"ix_orders_customer_id\", \"orders\", [\"customer_id\"])\n",
+    );
+    let without = positions(&run(dir.path(), &["db"]));
+    assert!(!without.is_empty());
+    write(
+        dir.path(),
+        "docker/sample_data/mysql_example.sql",
+        "INSERT INTO `orders` (`id`, `customer_id`) VALUES (1, 2);\n",
+    );
+    assert_eq!(positions(&run(dir.path(), &["db"])), without);
+}
+
+#[test]
 fn an_alembic_expression_index_is_not_read_as_an_index_on_no_columns() {
     let dir = tempfile::tempdir().unwrap();
     write(

@@ -168,6 +168,12 @@ const SEED_DIRS: &[&str] = &[
     "testdata",
     "test_data",
     "test-data",
+    // Sample databases for demos and local setups (`docker/sample_data/`).
+    "sample_data",
+    "sample-data",
+    "samples",
+    "demo",
+    "demo_data",
 ];
 
 /// File stems of a dumped or hand-written whole schema.
@@ -512,6 +518,10 @@ mod tests {
     #[test]
     fn seeds_queries_and_everything_else() {
         assert_eq!(classify("db/seeds/001_users.sql"), FileClass::Seed);
+        assert_eq!(
+            classify("docker/sample_data/mysql_example.sql"),
+            FileClass::Seed
+        );
         assert_eq!(classify("db/seed.sql"), FileClass::Seed);
         assert_eq!(
             classify("tests/fixtures/migrations/0001_x.sql"),

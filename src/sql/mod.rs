@@ -124,11 +124,24 @@ pub fn load_sql_classified(
     paths: &[&str],
     dialect: Option<SqlDialect>,
 ) -> SqlFacts {
-    let overall = dialect
-        .or_else(|| dialect::detect(files.iter().map(|f| f.text.as_str())))
-        .unwrap_or_default();
     let paths: Vec<&str> = paths.to_vec();
     let classes = classify_all(&paths);
+    // The database the project runs on shows in its migrations and queries; a sample
+    // or seed file may be written for another one (a MySQL demo dump beside Postgres
+    // migrations, or beside Alembic revisions that have no SQL files at all).
+    let overall = dialect
+        .or_else(|| {
+            dialect::detect(
+                files
+                    .iter()
+                    .zip(&classes)
+                    .filter(|(_, class)| {
+                        matches!(class, FileClass::Migration(_) | FileClass::Query)
+                    })
+                    .map(|(f, _)| f.text.as_str()),
+            )
+        })
+        .unwrap_or_default();
     let ordered = order_migrations(&paths, &classes);
     let dialects = file_dialects(files, &classes, &ordered, dialect, overall);
     let analyses: Vec<FileAnalysis> = files
