@@ -161,8 +161,14 @@ pub fn is_developer_only_file(path: &str) -> bool {
         || parts.any(|folder| {
             DEVELOPER_ONLY_WORDS.contains(&folder)
                 || DEVELOPER_ONLY_WORDS.contains(&folder.trim_end_matches('s'))
+                || DEVELOPER_ONLY_FOLDERS.contains(&folder)
         })
 }
+
+/// Folders of files only developers run, too short or too common as parts of a file
+/// name (`api_docs.py` serves the API): the documentation build's settings, QA
+/// scenarios.
+const DEVELOPER_ONLY_FOLDERS: &[&str] = &["docs", "doc", "qa"];
 
 /// Settings classes for developers and tests: `TestingConfig`, `DevelopmentConfig`,
 /// `LocalSettings`, `Config_Debug`; by the same words as [`is_developer_only_file`].
@@ -186,6 +192,8 @@ const DEVELOPER_ONLY_WORDS: &[&str] = &[
     "fake",
     "seed",
     "populate",
+    "demo",
+    "quickstart",
 ];
 
 #[cfg(test)]
@@ -200,6 +208,9 @@ mod tests {
             "fake_data.py",
             "mayan/settings/development/base.py",
             "tcms/settings/devel.py",
+            "docs/django_settings.py",
+            "scripts/quickstart.py",
+            "qa/scenarios/privacy.py",
             "examples/app.py",
             "ci/settings.py",
         ] {
@@ -210,6 +221,7 @@ mod tests {
             "settings/production.py",
             "devices/views.py",
             "app/settings.py",
+            "app/api_docs.py",
         ] {
             assert!(!is_developer_only_file(path), "{path}");
         }

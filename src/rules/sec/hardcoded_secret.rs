@@ -103,7 +103,9 @@ fn is_not_credential_shaped(v: &str) -> bool {
     };
     let import_path = v.split('.').count() >= 3 && v.split('.').all(identifier);
     let slot = v.find('{').is_some_and(|open| v[open..].contains('}'));
-    url || import_path || slot
+    // A path (`ENCRYPTION_KEY = "/cryptography/encryption/key"`, a route or a file).
+    let path = v.starts_with('/') && v[1..].contains('/') && !v.contains(char::is_whitespace);
+    url || import_path || slot || path
 }
 
 /// A value that spells its own name, or the end of it, is a label, not a secret: enum
@@ -321,6 +323,8 @@ mod tests {
             "authentication.backends.oidc.OIDCAuthPasswordBackend"
         ));
         assert!(is_placeholder("#{empty}#"));
+        assert!(is_placeholder("/cryptography/encryption/key"));
+        assert!(!is_placeholder("/Zk9q2Lm8Xw4Tb7Rf"));
         assert!(!is_placeholder("kq8.Zr1.x9Lp-2mWq"));
         let pgp = format!(
             "-----BEGIN PGP PRIVATE KEY BLOCK-----\n\n{}\n-----END PGP PRIVATE KEY BLOCK-----",
