@@ -795,6 +795,30 @@ impl<'a> Project<'a> {
 
     // ---- settings ----------------------------------------------------------------
 
+    /// A setting given in a settings class (django-configurations:
+    /// `class Base(Configuration): REST_FRAMEWORK = {...}`), in a settings module.
+    fn settings_class_value(&self, file: usize, name: &str) -> Option<Node<'a>> {
+        let index = self.index.get(file)?;
+        if !index.source.path.contains("settings") {
+            return None;
+        }
+        let source = index.source;
+        let mut classes: Vec<&Node<'a>> = index.classes.values().collect();
+        // The first class in the file: the base the others extend.
+        classes.sort_by_key(|c| c.start_byte());
+        classes.into_iter().find_map(|class| {
+            class.field("body")?.named_children().find_map(|statement| {
+                let assignment = statement.named_child(0)?;
+                let left = assignment.field("left")?;
+                (assignment.kind() == "assignment"
+                    && left.kind() == "identifier"
+                    && text(source, left) == name)
+                    .then(|| assignment.field("right"))
+                    .flatten()
+            })
+        })
+    }
+
     fn read_settings(&mut self) {
         let mut defaults = Defaults::default();
         let mut rest_framework = false;
@@ -811,16 +835,24 @@ impl<'a> Project<'a> {
                 root = index
                     .values
                     .get("ROOT_URLCONF")
-                    .and_then(|v| v.iter().find_map(|n| string_of(source, *n)));
+                    .and_then(|v| v.iter().find_map(|n| string_of(source, *n)))
+                    .or_else(|| {
+                        self.settings_class_value(fi, "ROOT_URLCONF")
+                            .and_then(|n| string_of(source, n))
+                    });
             }
             if !rest_framework {
                 if let Some(dict) = index
                     .values
                     .get("REST_FRAMEWORK")
-                    .and_then(|v| v.iter().find(|n| n.kind() == "dictionary"))
+                    .and_then(|v| v.iter().find(|n| n.kind() == "dictionary").copied())
+                    .or_else(|| {
+                        self.settings_class_value(fi, "REST_FRAMEWORK")
+                            .filter(|n| n.kind() == "dictionary")
+                    })
                 {
                     rest_framework = true;
-                    self.read_rest_framework(fi, *dict, &mut defaults);
+                    self.read_rest_framework(fi, dict, &mut defaults);
                 }
             }
             if defaults.login_middleware.is_none() {
@@ -3475,6 +3507,40 @@ class ExportView(View):
             find(&routes, Method::Post, "/media").handler,
             "files.views.media.MediaList.post"
         );
+    }
+
+    #[test]
+    fn settings_given_in_a_settings_class_are_read() {
+        let routes = routes(&[
+            (
+                "project/settings.py",
+                r#"
+from configurations import Configuration
+
+class Base(Configuration):
+    ROOT_URLCONF = "project.urls"
+    REST_FRAMEWORK = {
+        "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+        "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+        "PAGE_SIZE": 50,
+    }
+
+class Production(Base):
+    DEBUG = False
+"#,
+            ),
+            (
+                "project/urls.py",
+                "from django.urls import path\nfrom app.views import Projects\n\nurlpatterns = [path(\"projects/\", Projects.as_view())]\n",
+            ),
+            (
+                "app/views.py",
+                "from rest_framework.generics import ListAPIView\n\nclass Projects(ListAPIView):\n    pass\n",
+            ),
+        ]);
+        let list = find(&routes, Method::Get, "/projects");
+        assert_eq!(names(&list.auth), ["IsAuthenticated"]);
+        assert_eq!(names(&list.pagination), ["LimitOffsetPagination"]);
     }
 
     #[test]
