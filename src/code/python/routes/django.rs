@@ -1373,6 +1373,13 @@ impl<'a> Project<'a> {
                 Target::Ref(reference) => match self.resolve_patterns(entry.file, reference) {
                     Some(Def::Module(m)) => Some(m),
                     Some(Def::Value(f, name)) if name == "urlpatterns" => Some(f),
+                    // `urlpatterns = reduce(add, groups)`, `groups = [api_urls, ...]`:
+                    // what the lists include is included too.
+                    Some(Def::Value(f, name)) => {
+                        let sub = self.list_entries(f, &name);
+                        self.collect_includes(conf, &sub, out, depth + 1);
+                        None
+                    }
                     _ => None,
                 },
                 Target::Include(node) => {
@@ -3507,6 +3514,35 @@ class ExportView(View):
             find(&routes, Method::Post, "/media").handler,
             "files.views.media.MediaList.post"
         );
+    }
+
+    #[test]
+    fn a_conf_included_through_lists_of_lists_is_not_also_a_root() {
+        let routes = routes(&[
+            (
+                "proj/urls.py",
+                r#"
+from functools import reduce
+from operator import add
+from django.urls import include, path
+from app import views
+
+basic_urls = [path("", views.home)]
+api_urls = [path("api/v2/", include("app.api.urls"))]
+groups = [basic_urls, api_urls]
+urlpatterns = reduce(add, groups)
+"#,
+            ),
+            (
+                "app/views.py",
+                "def home(request):\n    pass\n\ndef build(request):\n    pass\n",
+            ),
+            (
+                "app/api/urls.py",
+                "from django.urls import path\nfrom app import views\n\nurlpatterns = [path(\"build/\", views.build)]\n",
+            ),
+        ]);
+        assert_eq!(method_paths(&routes), ["GET /", "GET /api/v2/build"]);
     }
 
     #[test]
