@@ -321,14 +321,22 @@ fn is_schema_path(path: &str) -> bool {
 }
 
 /// A capability URL: a path parameter that is itself the secret (`/checkouts/client/
-/// {client_secret}`, `/downloads/{token}`), so holding the URL is the authorization.
+/// {client_secret}`, `/downloads/{token}`, a participant's `/t{url_key}/`), so holding
+/// the URL is the authorization. A key with a purpose names a secret (`url_key`,
+/// `access_key`); a bare `{key}` is as likely a record's key.
 pub fn is_capability_url(path: &str) -> bool {
-    segments(path).filter(|s| is_param(s)).any(|s| {
-        let name = s.to_ascii_lowercase();
-        ["secret", "token", "signature"]
-            .iter()
-            .any(|w| name.contains(w))
-    })
+    // Every `{name}` of the path, also where a segment glues text to it (`t{url_key}`).
+    path.split('{')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+        .any(|name| {
+            let lower = name.to_ascii_lowercase();
+            let words = crate::model::naming::words(name);
+            ["secret", "token", "signature"]
+                .iter()
+                .any(|w| lower.contains(w))
+                || (words.len() > 1 && words.last().is_some_and(|w| w == "key"))
+        })
 }
 
 #[cfg(test)]
@@ -379,6 +387,13 @@ mod tests {
         assert!(is_capability_url("/invites/{inviteSignature}"));
         assert!(!is_capability_url("/v1/tokens"));
         assert!(!is_capability_url("/users/{user_id}"));
+        assert!(is_capability_url(
+            "/{tournament_slug}/privateurls/t{url_key}"
+        ));
+        assert!(is_capability_url("/share/{accessKey}"));
+        assert!(!is_capability_url("/settings/{key}"));
+        assert!(!is_capability_url("/orders/{pk}"));
+        assert!(!is_capability_url("/monkeys/{monkey}"));
     }
 
     #[test]
