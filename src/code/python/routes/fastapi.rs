@@ -579,6 +579,13 @@ fn kwarg_node<'a>(source: &SharedSource, call: Node<'a>, name: &str) -> Option<N
     kwarg(source, call, name).and_then(|v| v.parent())
 }
 
+/// The call that applies what `call` returns, as a decorator applied by hand:
+/// `app.get("/page")(serve_page)` for `app.get("/page")`.
+pub(super) fn applied_to(call: Node) -> Option<Node> {
+    call.parent()
+        .filter(|p| p.kind() == "call" && p.field("function") == Some(call))
+}
+
 /// Positional argument `index` of a call (none after a `*args`).
 pub(super) fn positional(call: Node, index: usize) -> Option<Node> {
     let args = arguments(call)?;
@@ -2042,13 +2049,7 @@ impl<'a> FastApi<'a> {
             let Some(endpoint) = argument(source, call, 1, "endpoint") else {
                 continue;
             };
-            let handler = match self.index.resolve(file, endpoint) {
-                Some(Target::Function(idx)) => match self.index.function_node(idx) {
-                    Some((ffile, def)) => Handler::Function(Some(idx), ffile, def),
-                    None => Handler::Unknown(dotted(source, endpoint)),
-                },
-                _ => Handler::Unknown(dotted(source, endpoint)),
-            };
+            let handler = self.endpoint(file, source, endpoint);
             out.push(Decl {
                 file,
                 location: call,
@@ -2067,10 +2068,7 @@ impl<'a> FastApi<'a> {
             method,
         } in self.index.calls_to(&ROUTE_DECORATORS)
         {
-            let Some(applied) = call
-                .parent()
-                .filter(|p| p.kind() == "call" && p.field("function") == Some(call))
-            else {
+            let Some(applied) = applied_to(call) else {
                 continue;
             };
             let Some(source) = self.index.source(file) else {
@@ -2089,13 +2087,7 @@ impl<'a> FastApi<'a> {
             let Some(endpoint) = positional(applied, 0) else {
                 continue;
             };
-            let handler = match self.index.resolve(file, endpoint) {
-                Some(Target::Function(idx)) => match self.index.function_node(idx) {
-                    Some((ffile, def)) => Handler::Function(Some(idx), ffile, def),
-                    None => Handler::Unknown(dotted(source, endpoint)),
-                },
-                _ => Handler::Unknown(dotted(source, endpoint)),
-            };
+            let handler = self.endpoint(file, source, endpoint);
             let methods = match Method::from_key(method) {
                 Some(verb) => vec![verb],
                 None => self.methods_kw(file, call),
@@ -2111,6 +2103,17 @@ impl<'a> FastApi<'a> {
             });
         }
         out
+    }
+
+    /// The function an endpoint expression names, or the expression as written.
+    fn endpoint(&self, file: usize, source: &SharedSource, endpoint: Node<'a>) -> Handler<'a> {
+        match self.index.resolve(file, endpoint) {
+            Some(Target::Function(idx)) => match self.index.function_node(idx) {
+                Some((ffile, def)) => Handler::Function(Some(idx), ffile, def),
+                None => Handler::Unknown(dotted(source, endpoint)),
+            },
+            _ => Handler::Unknown(dotted(source, endpoint)),
+        }
     }
 
     /// `methods=[...]`, GET when absent.

@@ -11,7 +11,7 @@ use std::collections::HashSet;
 use crate::code::tree::Node;
 
 use super::fastapi::{
-    argument, callee, collection_in_body, decorator_guards, decorators, handler_module,
+    applied_to, argument, callee, collection_in_body, decorator_guards, decorators, handler_module,
     is_pagination_param, kwarg, last_segment, looks_like_auth, looks_like_guard,
     looks_like_rate_limit, looks_public, paginate_calls, positional, status_of, BodyCollection,
     Index, MethodCall, Target,
@@ -669,10 +669,7 @@ impl<'a> Flask<'a> {
             if !ROUTE_ATTRS.contains(&method) {
                 continue;
             }
-            let Some(applied) = call
-                .parent()
-                .filter(|p| p.kind() == "call" && p.field("function") == Some(call))
-            else {
+            let Some(applied) = applied_to(call) else {
                 continue;
             };
             let Some(source) = self.index.source(file) else {
