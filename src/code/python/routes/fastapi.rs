@@ -1616,19 +1616,6 @@ const VERBS: &[&str] = &[
     "get", "post", "put", "patch", "delete", "head", "options", "trace",
 ];
 
-/// The methods of an app or router that make a route decorator.
-const ROUTE_DECORATORS: [&str; 9] = [
-    "get",
-    "post",
-    "put",
-    "patch",
-    "delete",
-    "head",
-    "options",
-    "trace",
-    "api_route",
-];
-
 /// A `Depends(...)` or `Security(...)`.
 #[derive(Clone)]
 struct Dep<'a> {
@@ -2066,7 +2053,12 @@ impl<'a> FastApi<'a> {
             call,
             object,
             method,
-        } in self.index.calls_to(&ROUTE_DECORATORS)
+        } in self
+            .index
+            .calls
+            .iter()
+            .copied()
+            .filter(|c| VERBS.contains(&c.method) || c.method == "api_route")
         {
             let Some(applied) = applied_to(call) else {
                 continue;
