@@ -117,9 +117,16 @@ fn generic_methods(base: &str) -> &'static [Method] {
         "RetrieveUpdateDestroyAPIView" => {
             &[Method::Get, Method::Put, Method::Patch, Method::Delete]
         }
-        "CreateView" | "UpdateView" | "FormView" | "DeleteView" | "LoginView" => {
-            &[Method::Get, Method::Post]
-        }
+        "CreateView" | "UpdateView" | "FormView" | "DeleteView" | "LoginView"
+        // Django's password views and formtools' wizards are forms too.
+        | "PasswordResetView"
+        | "PasswordResetConfirmView"
+        | "PasswordChangeView"
+        | "SessionWizardView"
+        | "CookieWizardView"
+        | "NamedUrlSessionWizardView" => &[Method::Get, Method::Post],
+        // django-rest-knox.
+        "LogoutAllView" => &[Method::Post],
         _ => &[],
     }
 }
@@ -2074,6 +2081,19 @@ impl<'a> Project<'a> {
             let at = view.node.field("name").unwrap_or(view.node);
             route.collection = Some(self.evidence(view.file, name, at));
         }
+        // A view the project names public (`TournamentPublicHomeView`, a
+        // `PublicTournamentPageMixin` base) is open on purpose, as `AllowAny` says.
+        if route.auth.is_empty() && route.public.is_none() {
+            let says_public = |name: &str| {
+                crate::model::naming::words(name)
+                    .iter()
+                    .any(|w| w == "public")
+            };
+            if says_public(&view.name) || view.bases.iter().any(|(b, _, _)| says_public(b)) {
+                let at = view.node.field("name").unwrap_or(view.node);
+                route.public = Some(self.evidence(view.file, view.name.clone(), at));
+            }
+        }
         // `dispatch()` runs before every handler of the view: a check on the caller
         // there guards them all (often the dispatch of the access mixin already found).
         if let Some(check) = view
@@ -3635,6 +3655,7 @@ urlpatterns = [
     path("recipes/<int:pk>/pdf/", views.recipe_pdf),
     path("notifications/", views.Notifications.as_view()),
     path("uploads/", views.Uploads.as_view()),
+    path("scores/", views.TournamentPublicScores.as_view()),
     path("about/", views.about),
     path("i18n/<str:lang>/", views.switch_language),
 ]
@@ -3661,6 +3682,10 @@ class Notifications(View):
         if self.request.user.is_anonymous:
             return JsonResponse({})
         return JsonResponse({"items": list(Notification.objects.filter(user=request.user))})
+
+class TournamentPublicScores(View):
+    def get(self, request):
+        return JsonResponse({})
 
 class Uploads(View):
     def dispatch(self, request, *args, **kwargs):
@@ -3700,6 +3725,13 @@ def switch_language(request, lang):
             names(&find(&routes, Method::Post, "/uploads").auth),
             ["request.user.is_authenticated check"]
         );
+        // Named public by the project: open on purpose.
+        let scores = find(&routes, Method::Get, "/scores");
+        assert_eq!(
+            scores.public.as_ref().map(|p| p.name.as_str()),
+            Some("TournamentPublicScores")
+        );
+        assert!(find(&routes, Method::Get, "/about").public.is_none());
         // Reading the user's preferences is not asking who they are, and a branch that
         // lets the request go on guards nothing.
         assert!(find(&routes, Method::Get, "/about").auth.is_empty());
@@ -3733,6 +3765,8 @@ urlpatterns = [
     path("jwt/", obtain_jwt_token),
     path("o/token/", TokenView.as_view()),
     path("o/authorize/", AuthorizationView.as_view()),
+    path("password-reset/", auth_views.PasswordResetView.as_view()),
+    path("register/", views.Registration.as_view()),
     path("profile/", login_required(views.profile)),
     path("open/", views.open_page),
 ]
@@ -3743,6 +3777,7 @@ urlpatterns = [
                 r#"
 from django.contrib.auth.decorators import login_not_required
 from django.views.decorators.http import require_POST
+from formtools.wizard.views import SessionWizardView
 
 @require_POST
 def profile(request):
@@ -3751,6 +3786,9 @@ def profile(request):
 @login_not_required
 def open_page(request):
     pass
+
+class Registration(SessionWizardView):
+    form_list = [AccountForm, ProfileForm]
 "#,
             ),
         ]);
@@ -3772,6 +3810,9 @@ def open_page(request):
         assert!(!routes
             .iter()
             .any(|r| r.method == Method::Get && ["/jwt", "/o/token"].contains(&r.path.as_str())));
+        // Library form views answer the form's POST too, subclassed or not.
+        find(&routes, Method::Post, "/password-reset");
+        find(&routes, Method::Post, "/register");
         let profile = find(&routes, Method::Post, "/profile");
         assert_eq!(
             names(&profile.auth),
