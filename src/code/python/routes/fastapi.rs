@@ -1087,7 +1087,14 @@ impl<'a> Index<'a> {
     /// The framework object an expression stands for: a name bound to a constructor
     /// call, or a call of a factory function that returns one.
     pub fn object_of(&self, file: usize, node: Node<'a>) -> Option<usize> {
-        match self.resolve(file, node)? {
+        // `app.register_blueprint(tags.construct_blueprint(store), url_prefix="/tags")`:
+        // a factory's result used at once is what the factory returns, as when it is
+        // first bound to a name.
+        let target = match node.kind() {
+            "call" => Target::Value(file, node),
+            _ => self.resolve(file, node)?,
+        };
+        match target {
             Target::Object(o) => Some(o),
             Target::Value(vfile, value) if value.kind() == "call" => {
                 let function = value.field("function")?;

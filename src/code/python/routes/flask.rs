@@ -1397,6 +1397,24 @@ bp.add_url_rule("/", "index", index)
     }
 
     #[test]
+    fn a_blueprint_a_factory_returns_takes_the_prefix_it_is_registered_with() {
+        let routes = routes_of(
+            &[
+                (
+                    "app/__init__.py",
+                    "from flask import Flask\nfrom app import tags\n\napp = Flask(__name__)\napp.register_blueprint(tags.construct_blueprint(None), url_prefix=\"/tags\")\n",
+                ),
+                (
+                    "app/tags/__init__.py",
+                    "from flask import Blueprint\n\ndef construct_blueprint(datastore):\n    bp = Blueprint(\"tags\", __name__)\n\n    @bp.route(\"/list\")\n    def overview():\n        return \"x\"\n\n    return bp\n",
+                ),
+            ],
+            &[Framework::Flask],
+        );
+        assert_eq!(method_paths(&routes), ["GET /tags/list"]);
+    }
+
+    #[test]
     fn blueprints_resolve_across_files() {
         let routes = app();
         assert_eq!(
