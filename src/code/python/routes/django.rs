@@ -2134,53 +2134,10 @@ impl<'a> Project<'a> {
         )
     }
 
-    /// Whether a handler method's signature fits `path`'s parameters: it takes each by
-    /// name (or through `**kwargs`), and needs no other (Django passes the URL's named
-    /// parameters as keywords, and nothing else). Paths with unnamed regular-expression
-    /// groups pass values by position too, so only the first half is asked of them.
+    /// Whether a handler method's signature fits `path`'s parameters (after `self` and
+    /// `request`); see [`super::signature_fits`].
     fn fits_path(&self, def: &MethodDef<'a>, path: &str) -> bool {
-        // An empty segment is a part of the pattern archlint could not read (an
-        // f-string of something not constant): its parameters are unknown.
-        if path.contains("//") {
-            return true;
-        }
-        // `{project}-{issue}` is two parameters in one segment. `i18n_patterns`'
-        // `{language}` prefix is matched but never passed to the view.
-        let names: Vec<&str> = path
-            .split('{')
-            .skip(1)
-            .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
-            .filter(|name| *name != "language")
-            .collect();
-        let Some(params) = def.node.field("parameters") else {
-            return true;
-        };
-        let source = self.src(def.file);
-        let mut taken = Vec::new();
-        let mut required = Vec::new();
-        let mut any_keyword = false;
-        // `self` and `request` come first.
-        for p in params.named_children().skip(2) {
-            let (name, is_required) = match p.kind() {
-                "dictionary_splat_pattern" => {
-                    any_keyword = true;
-                    continue;
-                }
-                "identifier" => (Some(p), true),
-                "typed_parameter" => (p.named_children().find(|c| c.kind() == "identifier"), true),
-                _ => (p.field("name"), false),
-            };
-            let Some(name) = name.map(|n| text(source, n)) else {
-                continue;
-            };
-            taken.push(name);
-            if is_required {
-                required.push(name);
-            }
-        }
-        let takes_all = any_keyword || names.iter().all(|n| taken.contains(n));
-        let needs_no_other = path.contains('(') || required.iter().all(|r| names.contains(r));
-        takes_all && needs_no_other
+        super::signature_fits(self.src(def.file), def.node, path, 2)
     }
 
     /// A view routed both at `/labels` and at `/labels/{pk}` with

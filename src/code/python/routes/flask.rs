@@ -1194,7 +1194,19 @@ impl<'a> Flask<'a> {
             }
             View::Class(c) => {
                 let methods = decl.methods.as_ref().filter(|m| !m.is_empty());
-                for (m, (idx, file, def)) in self.class_routes(*c, methods) {
+                // A resource on several URLs serves on each only the methods that can
+                // take its variables (`get(self, uuid)` is not a route of `/watches`).
+                let rule = super::normalise_path(&decl.rule);
+                let fits = |file: usize, def: Node<'a>| {
+                    self.index
+                        .source(file)
+                        .is_none_or(|s| super::signature_fits(s, def, &rule, 1))
+                };
+                for (m, (idx, file, def)) in self
+                    .class_routes(*c, methods)
+                    .into_iter()
+                    .filter(|(_, (_, file, def))| fits(*file, *def))
+                {
                     let (auth, rate) = self.class_decorators(*c, m);
                     let mut facts = self.handler_facts(Some(idx), file, def);
                     facts.auth.splice(0..0, auth.iter().cloned());
@@ -1394,6 +1406,66 @@ bp.add_url_rule("/", "index", index)
             ("app/users.py", USERS),
             ("app/admin.py", ADMIN),
         ])
+    }
+
+    #[test]
+    fn a_resource_on_two_urls_serves_on_each_the_methods_that_take_its_variables() {
+        let routes = routes_of(
+            &[(
+                "app.py",
+                r#"
+from flask import Flask
+from flask_restful import Api, Resource
+
+app = Flask(__name__)
+api = Api(app)
+
+class Watch(Resource):
+    def get(self, uuid):
+        pass
+
+    def put(self, uuid):
+        pass
+
+    def post(self):
+        pass
+
+class Tags(Resource):
+    def get(self, **kwargs):
+        pass
+
+class Challenges(Resource):
+    # The decorator passes `query_args`; the URL has no variable.
+    @validate_args({"category": str})
+    def get(self, query_args):
+        pass
+
+class Items(Resource):
+    # Decorated, but `item_id` is the URL's to give.
+    @admins_only
+    def delete(self, item_id):
+        pass
+
+api.add_resource(Watch, "/api/watch", "/api/watch/<string:uuid>")
+api.add_resource(Tags, "/api/tags", "/api/tags/<tag>")
+api.add_resource(Challenges, "/api/challenges")
+api.add_resource(Items, "/api/items", "/api/items/<int:item_id>")
+"#,
+            )],
+            &[Framework::Flask],
+        );
+        assert_eq!(
+            method_paths(&routes),
+            [
+                "DELETE /api/items/{item_id}",
+                "GET /api/challenges",
+                "GET /api/tags",
+                "GET /api/tags/{tag}",
+                "GET /api/watch/{uuid}",
+                "POST /api/watch",
+                "PUT /api/watch/{uuid}",
+            ]
+        );
     }
 
     #[test]

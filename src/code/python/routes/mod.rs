@@ -55,6 +55,76 @@ pub fn extract<R: Send>(
     (routes, beside)
 }
 
+/// Whether a handler's signature fits `path`'s parameters: it takes each by name (or
+/// through `**kwargs`), and needs no other (a decorated one, none named like a URL's). Django and Flask pass a URL's named
+/// parameters as keywords, and nothing else, so a method that cannot take them is not
+/// served there (`get(self, request)` on `admins/<pk>/`). `leading` parameters come
+/// first and are not the URL's (`self`, and Django's `request`). Paths with unnamed
+/// regular-expression groups pass values by position too, so only the first half is
+/// asked of them; a path with an empty segment (part of the pattern could not be read)
+/// fits anything.
+pub(super) fn signature_fits(
+    source: &crate::source::SharedSource,
+    def: crate::code::tree::Node,
+    path: &str,
+    leading: usize,
+) -> bool {
+    use crate::code::python::facts::text;
+    if path.contains("//") {
+        return true;
+    }
+    // `{project}-{issue}` is two parameters in one segment. Django's `i18n_patterns`
+    // `{language}` prefix is matched but never passed to the view.
+    let names: Vec<&str> = path
+        .split('{')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+        .filter(|name| *name != "language")
+        .collect();
+    let Some(params) = def.field("parameters") else {
+        return true;
+    };
+    let mut taken = Vec::new();
+    let mut required = Vec::new();
+    let mut any_keyword = false;
+    for p in params.named_children().skip(leading) {
+        let (name, is_required) = match p.kind() {
+            "dictionary_splat_pattern" => {
+                any_keyword = true;
+                continue;
+            }
+            "identifier" => (Some(p), true),
+            "typed_parameter" => (p.named_children().find(|c| c.kind() == "identifier"), true),
+            _ => (p.field("name"), false),
+        };
+        let Some(name) = name.map(|n| text(source, n)) else {
+            continue;
+        };
+        taken.push(name);
+        if is_required {
+            required.push(name);
+        }
+    }
+    let takes_all = any_keyword || names.iter().all(|n| taken.contains(n));
+    // A decorator may pass arguments of its own (`@validate_args(...)` then
+    // `def get(self, query_args)`): of a decorated method's other parameters, only those
+    // named like a URL's (`pk`, `slug`, `uuid`, `*_id`) must come from the path.
+    let decorated = def
+        .parent()
+        .is_some_and(|p| p.kind() == "decorated_definition");
+    let url_like = |name: &str| {
+        matches!(name, "pk" | "id" | "slug" | "uuid")
+            || name.ends_with("_id")
+            || name.ends_with("_pk")
+    };
+    let needs_no_other = path.contains('(')
+        || required
+            .iter()
+            .filter(|r| !decorated || url_like(r))
+            .all(|r| names.contains(r));
+    takes_all && needs_no_other
+}
+
 /// Joins a prefix and a path the way routers do: one `/` between them, none at the end
 /// (except for the root).
 pub fn join_paths(prefix: &str, path: &str) -> String {
