@@ -384,7 +384,7 @@ fn framework_parameters<'a>(
 }
 
 /// A parameter's name: `app` in `app`, `app: FastAPI`, `app=None`, `app: FastAPI = x`.
-fn parameter_name(parameter: Node) -> Option<Node> {
+pub(super) fn parameter_name(parameter: Node) -> Option<Node> {
     match parameter.kind() {
         "identifier" => Some(parameter),
         "default_parameter" | "typed_default_parameter" => parameter.field("name"),
@@ -1439,12 +1439,7 @@ pub(super) fn collection_in_body(index: &Index, file: usize, def: Node) -> Optio
         .field("parameters")
         .map(|p| {
             p.named_children()
-                .filter_map(|p| match p.kind() {
-                    "identifier" => Some(p),
-                    _ => p
-                        .field("name")
-                        .or_else(|| p.named_children().find(|c| c.kind() == "identifier")),
-                })
+                .filter_map(parameter_name)
                 .map(|n| text(source, n))
                 .collect()
         })

@@ -88,20 +88,16 @@ pub(super) fn signature_fits(
     let mut required = Vec::new();
     let mut any_keyword = false;
     for p in params.named_children().skip(leading) {
-        let (name, is_required) = match p.kind() {
-            "dictionary_splat_pattern" => {
-                any_keyword = true;
-                continue;
-            }
-            "identifier" => (Some(p), true),
-            "typed_parameter" => (p.named_children().find(|c| c.kind() == "identifier"), true),
-            _ => (p.field("name"), false),
-        };
-        let Some(name) = name.map(|n| text(source, n)) else {
+        if p.kind() == "dictionary_splat_pattern" {
+            any_keyword = true;
+            continue;
+        }
+        let Some(name) = fastapi::parameter_name(p).map(|n| text(source, n)) else {
             continue;
         };
         taken.push(name);
-        if is_required {
+        // Without a default value.
+        if matches!(p.kind(), "identifier" | "typed_parameter") {
             required.push(name);
         }
     }
